@@ -1,0 +1,139 @@
+// Package b64 implements strict, allocation-free decoding of unpadded
+// base64url text (RFC 4648 section 5) as required for the parts of a JWS
+// compact serialization (RFC 7515 section 2).
+//
+// The decoder is deliberately unforgiving: it accepts only the 64 characters
+// of the URL-safe alphabet, rejects padding, whitespace and line breaks
+// (which encoding/base64 silently skips even in strict mode), rejects inputs
+// whose length leaves a single dangling character, and rejects non-canonical
+// encodings whose unused trailing bits are not zero. Every byte string
+// therefore has exactly one accepted encoding.
+package b64
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+)
+
+// ErrInvalid is returned by Decode when the input is not canonical, unpadded
+// base64url text.
+var ErrInvalid = errors.New("b64: invalid base64url")
+
+// alphabet is the base64url alphabet of RFC 4648 section 5.
+const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// invalid marks bytes that are not part of the alphabet in decodeTable. Its
+// top two bits are set, while every valid 6-bit value has them clear, so the
+// bitwise OR of several table entries tells whether any of them was invalid.
+const invalid = 0xFF
+
+// decodeTable maps every byte to its 6-bit value, or to invalid.
+var decodeTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = invalid
+	}
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
+}()
+
+// DecodedLen returns the number of bytes that n characters of unpadded
+// base64url text decode to. It reports false when no valid encoding has
+// length n, that is when n is negative or n%4 == 1.
+func DecodedLen(n int) (int, bool) {
+	if n < 0 || n%4 == 1 {
+		return 0, false
+	}
+	full := n / 4 * 3
+	switch n % 4 {
+	case 2:
+		return full + 1, true
+	case 3:
+		return full + 2, true
+	}
+	return full, true
+}
+
+// Decode decodes the unpadded base64url text src into dst and returns the
+// number of bytes written. dst must have room for at least
+// DecodedLen(len(src)) bytes; if it is shorter, Decode writes nothing and
+// returns io.ErrShortBuffer. If src is not canonical base64url text, Decode
+// returns 0 and ErrInvalid; dst may then have been partially overwritten.
+// Decode never allocates.
+func Decode(dst []byte, src string) (int, error) {
+	n, ok := DecodedLen(len(src))
+	if !ok {
+		return 0, ErrInvalid
+	}
+	if len(dst) < n {
+		return 0, io.ErrShortBuffer
+	}
+	out := dst[:n]
+
+	// bad accumulates the OR of every table entry seen; it has one of its
+	// top two bits set if and only if some input byte was invalid. Checking
+	// it once at the end keeps the main loop free of branches.
+	var bad byte
+
+	// Main loop: eight characters make 48 bits, written as one 64-bit store
+	// whose two surplus bytes land inside dst[:n] and are overwritten by
+	// later iterations, so it runs only while eight bytes of room remain.
+	for len(src) >= 8 && len(out) >= 8 {
+		a, b, c, d := decodeTable[src[0]], decodeTable[src[1]], decodeTable[src[2]], decodeTable[src[3]]
+		e, f, g, h := decodeTable[src[4]], decodeTable[src[5]], decodeTable[src[6]], decodeTable[src[7]]
+		bad |= a | b | c | d | e | f | g | h
+		v := uint64(a)<<58 | uint64(b)<<52 | uint64(c)<<46 | uint64(d)<<40 |
+			uint64(e)<<34 | uint64(f)<<28 | uint64(g)<<22 | uint64(h)<<16
+		binary.BigEndian.PutUint64(out, v)
+		src = src[8:]
+		out = out[6:]
+	}
+	for len(src) >= 4 && len(out) >= 3 {
+		a, b, c, d := decodeTable[src[0]], decodeTable[src[1]], decodeTable[src[2]], decodeTable[src[3]]
+		bad |= a | b | c | d
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		out[0] = byte(v >> 16)
+		out[1] = byte(v >> 8)
+		out[2] = byte(v)
+		src = src[4:]
+		out = out[3:]
+	}
+
+	// At most three characters remain. Their unused low bits must be zero so
+	// that the encoding is canonical.
+	switch len(src) {
+	case 2:
+		if len(out) < 1 {
+			return 0, ErrInvalid
+		}
+		a, b := decodeTable[src[0]], decodeTable[src[1]]
+		bad |= a | b
+		if b&0x0F != 0 { // the low four bits of b are unused and must be zero
+			bad = invalid
+		}
+		out[0] = a<<2 | b>>4
+	case 3:
+		if len(out) < 2 {
+			return 0, ErrInvalid
+		}
+		a, b, c := decodeTable[src[0]], decodeTable[src[1]], decodeTable[src[2]]
+		bad |= a | b | c
+		if c&0x03 != 0 { // the low two bits of c are unused and must be zero
+			bad = invalid
+		}
+		v := uint32(a)<<12 | uint32(b)<<6 | uint32(c)
+		out[0] = byte(v >> 10)
+		out[1] = byte(v >> 2)
+	case 0:
+	default:
+		// Unreachable: DecodedLen rejected len%4 == 1 and the loops above
+		// consume whole quantums. Fail closed regardless.
+		return 0, ErrInvalid
+	}
+	if bad&0xC0 != 0 {
+		return 0, ErrInvalid
+	}
+	return n, nil
+}
