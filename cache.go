@@ -1,0 +1,98 @@
+package jwtguard
+
+import (
+	"hash/maphash"
+	"sync/atomic"
+
+	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/jwks"
+)
+
+// An entry is a verified token and its claims, allocated once: the claims a caller keeps are
+// part of it.
+type entry struct {
+	claims   claims.Claims
+	strs     [8]string // backing for Audience and Permissions
+	token    string
+	key      *jwks.Key
+	deadline int64 // Unix nanoseconds; the entry is dead from then on
+	size     int64 // bytes charged to the cache
+}
+
+// ways is the associativity of the cache: a token may live in any slot of its set.
+const ways = 4
+
+// tokenCache maps whole tokens to their verified claims. It is a set-associative table of
+// atomic pointers: lookups take no lock and allocate nothing; inserts replace a dead entry or
+// a rotating victim. It is bounded in entries (the table size) and in bytes (entries are
+// charged their token, payload and struct size).
+type tokenCache struct {
+	seed   maphash.Seed
+	slots  []atomic.Pointer[entry]
+	mask   uint64 // sets - 1
+	bytes  atomic.Int64
+	max    int64
+	victim atomic.Uint32
+}
+
+func newTokenCache(entries int, maxBytes int64) *tokenCache {
+	sets := 1
+	for sets*ways < entries {
+		sets <<= 1
+	}
+	return &tokenCache{
+		seed:  maphash.MakeSeed(),
+		slots: make([]atomic.Pointer[entry], sets*ways),
+		mask:  uint64(sets - 1),
+		max:   maxBytes,
+	}
+}
+
+func (c *tokenCache) set(h uint64) []atomic.Pointer[entry] {
+	i := (h & c.mask) * ways
+	return c.slots[i : i+ways]
+}
+
+// get returns the live claims cached for token, and the token's hash for a later put. An
+// entry past its deadline, or whose key has left its set, is removed.
+func (c *tokenCache) get(token string, now int64) (*claims.Claims, uint64) {
+	h := maphash.String(c.seed, token)
+	set := c.set(h)
+	for i := range set {
+		e := set[i].Load()
+		if e == nil || e.token != token {
+			continue
+		}
+		if now < e.deadline && !e.key.Revoked() {
+			return &e.claims, h
+		}
+		if set[i].CompareAndSwap(e, nil) {
+			c.bytes.Add(-e.size)
+		}
+		break
+	}
+	return nil, h
+}
+
+// put stores e in the set of hash h, in an empty or dead slot if there is one, unless it alone would take more than a sixteenth of the
+// byte budget, or the cache is over budget after the insert.
+func (c *tokenCache) put(e *entry, h uint64, now int64) {
+	if e.size > c.max/16 {
+		return
+	}
+	set := c.set(h)
+	slot := &set[c.victim.Add(1)%ways]
+	for i := range set {
+		if old := set[i].Load(); old == nil || now >= old.deadline || old.key.Revoked() {
+			slot = &set[i]
+			break
+		}
+	}
+	var freed int64
+	if old := slot.Swap(e); old != nil {
+		freed = old.size
+	}
+	if c.bytes.Add(e.size-freed) > c.max && slot.CompareAndSwap(e, nil) {
+		c.bytes.Add(-e.size)
+	}
+}

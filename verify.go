@@ -1,0 +1,588 @@
+package jwtguard
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"math"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/internal/b64"
+	"github.com/jwtguard/jwtguard/internal/jsonscan"
+	"github.com/jwtguard/jwtguard/internal/jwa"
+	"github.com/jwtguard/jwtguard/jwks"
+)
+
+// Size limits of the parts of a token, in base64url characters, checked before decoding.
+const (
+	maxHeaderB64 = 2048 // a header is ~100 bytes; 1536 decoded is generous
+	maxSigB64    = 1366 // an RSA-8192 signature: 1024 bytes
+	maxMembers   = 128  // top-level members of the header or the claims set
+	nameArena    = 4096 // bytes for the unescaped member names of one object
+)
+
+// Verify checks raw's signature, algorithm, header, issuer, audience and lifetime, and the
+// other checks Config asks for, and returns the verified claims. It is safe for concurrent
+// use. Verify itself never contacts the network; a KeySource such as a *jwks.Cache may, for a
+// "kid" it has not seen, within ctx.
+//
+// The claims returned are shared by every call that presents the same token while it is in
+// the verified-token cache: do not modify them. Verify keeps token in that cache; it must be
+// an ordinary (immutable) Go string.
+//
+// A rejected token yields an error matching ErrInvalidToken and a specific sentinel
+// (ErrExpired, ErrAudience, ...); unavailable keys yield ErrKeysUnavailable; "" yields
+// ErrNoToken.
+func (v *Verifier) Verify(ctx context.Context, token string) (*claims.Claims, error) {
+	if token == "" {
+		return nil, ErrNoToken
+	}
+	if len(token) > v.maxSize {
+		return nil, errTooLarge
+	}
+	now := v.now()
+	var hash uint64
+	if v.cache != nil {
+		var c *claims.Claims
+		if c, hash = v.cache.get(token, now.UnixNano()); c != nil {
+			return c, nil
+		}
+	}
+	e, err := v.verify(ctx, token, now)
+	if err != nil {
+		return nil, err
+	}
+	if v.cache != nil {
+		v.cache.put(e, hash, now.UnixNano())
+	}
+	return &e.claims, nil
+}
+
+func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*entry, error) {
+	// Compact serialization: exactly three non-empty parts. JWE has five; the JSON
+	// serialization has no dots at all.
+	d1 := strings.IndexByte(token, '.')
+	if d1 <= 0 {
+		return nil, errStructure
+	}
+	d2 := strings.IndexByte(token[d1+1:], '.') + d1 + 1
+	if d2 <= d1+1 || d2 == len(token)-1 || strings.IndexByte(token[d2+1:], '.') >= 0 {
+		return nil, errStructure
+	}
+	h64, p64, s64 := token[:d1], token[d1+1:d2], token[d2+1:]
+	if len(h64) > maxHeaderB64 || len(s64) > maxSigB64 {
+		return nil, errTooLarge
+	}
+
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	n, err := b64.Decode(sc.header[:], h64)
+	if err != nil {
+		return nil, errBase64
+	}
+	var h header
+	if err := h.parse(sc.header[:n]); err != nil {
+		return nil, err
+	}
+	if !v.algs[h.alg] {
+		return nil, errAlg
+	}
+	if h.typ == typAbsent || h.typ == typJWT {
+		if v.atJWT {
+			return nil, errTyp
+		}
+	}
+
+	plen, ok := b64.DecodedLen(len(p64))
+	if !ok {
+		return nil, errBase64
+	}
+	e := &entry{token: token}
+	payload := make([]byte, plen)
+	if _, err := b64.Decode(payload, p64); err != nil {
+		return nil, errBase64
+	}
+	c := &e.claims
+	required, err := parseClaims(c, payload, e.strs[:], v.required)
+	if err != nil {
+		return nil, err
+	}
+
+	// The issuer is checked before any key lookup, so that only a trusted issuer's key
+	// source, and so its network, is ever consulted.
+	iss := v.issuer(c.Issuer)
+	if iss == nil {
+		return nil, errIss
+	}
+	kid, interned := v.kidString(h.kid)
+	key, err := iss.keys.Key(ctx, kid, h.alg.String())
+	if err != nil {
+		return nil, keyError(err)
+	}
+	n, err = b64.Decode(sc.sig[:], s64)
+	if err != nil {
+		return nil, errBase64
+	}
+	if err := v.verifySignature(key, h.alg, token[:d2], sc.sig[:n]); err != nil {
+		return nil, err
+	}
+	if !interned {
+		v.internKid(kid)
+	}
+
+	if err := v.checkClaims(iss, c, required, now); err != nil {
+		return nil, err
+	}
+	if v.validate != nil {
+		if err := v.validate(ctx, c); err != nil {
+			return nil, &rejectedError{err: err}
+		}
+	}
+	e.key = key
+	e.size = int64(len(token)+len(payload)) + int64(unsafe.Sizeof(entry{}))
+	e.deadline = v.deadline(c)
+	return e, nil
+}
+
+// scratch holds the decoded header and signature of one verification. Pooled rather than on
+// the stack: the JSON scanner's escape summary moves its input to the heap, and the signature
+// is handed to crypto code. Nothing keeps a reference past the call (kidString copies).
+type scratch struct {
+	header [maxHeaderB64 * 3 / 4]byte
+	sig    [maxSigB64 * 3 / 4]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func keyError(err error) error {
+	switch {
+	case errors.Is(err, jwks.ErrUnknownKey):
+		return errUnknownKey
+	case errors.Is(err, jwks.ErrKeyMismatch):
+		return errKeyMismatch
+	case errors.Is(err, jwks.ErrUnavailable):
+		return err
+	default:
+		return errors.Join(ErrKeysUnavailable, err)
+	}
+}
+
+func (v *Verifier) issuer(iss string) *issuer {
+	for i := range v.issuers {
+		if v.issuers[i].url == iss {
+			return &v.issuers[i]
+		}
+	}
+	return nil
+}
+
+func (v *Verifier) verifySignature(key *jwks.Key, a jwa.Alg, input string, sig []byte) error {
+	var err error
+	if f := a.Family(); v.stdRSA && (f == jwa.FamilyRSA || f == jwa.FamilyPSS) {
+		err = verifyStdlibRSA(key, a, input, sig)
+	} else {
+		err = key.Verify(a.String(), input, sig)
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, jwks.ErrKeyMismatch):
+		return errKeyMismatch
+	default:
+		return errSignature
+	}
+}
+
+// verifyStdlibRSA verifies RS* and PS* with crypto/rsa (Config.StdlibRSA).
+func verifyStdlibRSA(key *jwks.Key, a jwa.Alg, input string, sig []byte) error {
+	pub, ok := key.Public().(*rsa.PublicKey)
+	if !ok || !key.Fits(a.String()) {
+		return jwks.ErrKeyMismatch
+	}
+	h := a.Hash().New()
+	h.Write([]byte(input))
+	digest := h.Sum(nil)
+	if a.Family() == jwa.FamilyPSS {
+		return rsa.VerifyPSS(pub, a.Hash(), digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: a.Hash()})
+	}
+	return rsa.VerifyPKCS1v15(pub, a.Hash(), digest, sig)
+}
+
+func (v *Verifier) checkClaims(iss *issuer, c *claims.Claims, required uint64, now time.Time) error {
+	if c.ExpiresAt.IsZero() {
+		return errExpMissing
+	}
+	if !now.Before(c.ExpiresAt.Add(v.leeway)) {
+		return errExp
+	}
+	if !c.NotBefore.IsZero() && now.Add(v.leeway).Before(c.NotBefore) {
+		return errNbf
+	}
+	if !c.IssuedAt.IsZero() && now.Add(v.leeway).Before(c.IssuedAt) {
+		return errIatFuture
+	}
+	if v.maxAge > 0 {
+		if c.IssuedAt.IsZero() {
+			return errIatMissing
+		}
+		if now.After(c.IssuedAt.Add(v.maxAge + v.leeway)) {
+			return errMaxAge
+		}
+	}
+	if !anyIn(c.Audience, iss.audience) {
+		return errAud
+	}
+	if v.parties != nil {
+		party := c.AuthorizedParty
+		if party == "" {
+			party = c.ClientID
+		} else if c.ClientID != "" && c.ClientID != party {
+			return errAzp // two different clients named: ambiguous
+		}
+		if party == "" || !anyIn([]string{party}, v.parties) {
+			return errAzp
+		}
+	}
+	if v.orgs != nil && (c.OrgID == "" || !anyIn([]string{c.OrgID}, v.orgs)) {
+		return errOrg
+	}
+	if want := uint64(1)<<len(v.required) - 1; required != want {
+		for i, name := range v.required {
+			if required&(1<<i) == 0 {
+				return missingClaimError(name)
+			}
+		}
+	}
+	return nil
+}
+
+// deadline returns when a verified token stops being valid, in Unix nanoseconds.
+func (v *Verifier) deadline(c *claims.Claims) int64 {
+	d := c.ExpiresAt.Add(v.leeway)
+	if v.maxAge > 0 {
+		if m := c.IssuedAt.Add(v.maxAge + v.leeway); m.Before(d) {
+			d = m
+		}
+	}
+	return d.UnixNano()
+}
+
+func anyIn(have, want []string) bool {
+	for _, h := range have {
+		for _, w := range want {
+			if h == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kidString returns kid as a string without allocating when it has been seen before.
+func (v *Verifier) kidString(kid []byte) (s string, interned bool) {
+	if len(kid) == 0 {
+		return "", true
+	}
+	if m := v.kids.Load(); m != nil {
+		if s, ok := (*m)[string(kid)]; ok {
+			return s, true
+		}
+	}
+	return string(kid), false
+}
+
+// internKid remembers a kid whose signature verified. The table is small and starts over when
+// full, so a stream of new kids cannot grow it.
+func (v *Verifier) internKid(kid string) {
+	v.kidsMu.Lock()
+	defer v.kidsMu.Unlock()
+	m := map[string]string{kid: kid}
+	if old := v.kids.Load(); old != nil && len(*old) < 64 {
+		for k, s := range *old {
+			m[k] = s
+		}
+	}
+	v.kids.Store(&m)
+}
+
+// Header "typ" values.
+const (
+	typAbsent = iota
+	typJWT
+	typAccessToken // at+jwt, RFC 9068
+)
+
+type header struct {
+	alg jwa.Alg
+	kid []byte
+	typ int
+}
+
+// parse reads the JOSE header: alg (required), kid, typ; it refuses crit, b64, zip and enc,
+// duplicate or ill-typed parameters, and ignores the rest (jku, x5u, jwk, x5c are never
+// used).
+func (h *header) parse(data []byte) error {
+	var names memberNames
+	o := jsonscan.NewObject(data)
+	sawAlg := false
+	for o.Next() {
+		name, ok := names.add(&o)
+		if !ok {
+			return errHeaderParam
+		}
+		switch string(name) {
+		case "alg":
+			s, ok := stringValue(&o)
+			if !ok {
+				return errHeaderParam
+			}
+			h.alg, sawAlg = jwa.ParseBytes(s), true
+		case "kid":
+			s, ok := stringValue(&o)
+			if !ok {
+				return errHeaderParam
+			}
+			h.kid = s
+		case "typ":
+			s, ok := stringValue(&o)
+			if !ok {
+				return errHeaderParam
+			}
+			switch {
+			case equalFold(s, "JWT"):
+				h.typ = typJWT
+			case equalFold(s, "at+jwt"), equalFold(s, "application/at+jwt"):
+				h.typ = typAccessToken
+			default:
+				return errTyp
+			}
+		case "crit":
+			return errCrit
+		case "b64":
+			return errB64
+		case "zip":
+			return errZip
+		case "enc":
+			return errStructure
+		}
+	}
+	if o.Err() != nil {
+		return errHeaderJSON
+	}
+	if !sawAlg {
+		return errNoAlg
+	}
+	return nil
+}
+
+// stringValue returns the unescaped string value of the current member. A value with escapes
+// is unescaped into a new slice (rare; never for tokens the big issuers mint).
+func stringValue(o *jsonscan.Object) ([]byte, bool) {
+	if o.Kind() != jsonscan.KindString {
+		return nil, false
+	}
+	s, err := jsonscan.Unquote(o.Value(), nil)
+	return s, err == nil
+}
+
+// memberNames detects duplicate member names, comparing them unescaped, without allocating.
+// Names are copied into arena and kept as offsets (not slices into the arena, which would
+// make the struct refer to itself and move it to the heap).
+type memberNames struct {
+	ends  [maxMembers]uint16 // end offset in arena of each name; a name starts where the last ended
+	n     int
+	arena [nameArena]byte
+}
+
+// add records the current member's name and returns it unescaped, or false if it repeats an
+// earlier name or the limits are exceeded.
+func (m *memberNames) add(o *jsonscan.Object) ([]byte, bool) {
+	if m.n == len(m.ends) {
+		return nil, false
+	}
+	start := 0
+	if m.n > 0 {
+		start = int(m.ends[m.n-1])
+	}
+	name := o.Name()
+	if len(name) > len(m.arena)-start {
+		return nil, false
+	}
+	if hasByte(name, '\\') {
+		// Rare: unescape a quoted copy. Escaped names longer than the scratch are refused.
+		var quoted [256]byte
+		if len(name)+2 > len(quoted) {
+			return nil, false
+		}
+		q := append(append(append(quoted[:0], '"'), name...), '"')
+		u, err := jsonscan.Unquote(q, m.arena[start:start])
+		if err != nil || len(u) > len(m.arena)-start || len(u) > 0 && &u[0] != &m.arena[start] {
+			return nil, false
+		}
+		name = m.arena[start : start+len(u)]
+	} else {
+		copy(m.arena[start:], name)
+		name = m.arena[start : start+len(name)]
+	}
+	end := start + len(name)
+	prev := 0
+	for _, e := range m.ends[:m.n] {
+		if string(m.arena[prev:e]) == string(name) {
+			return nil, false
+		}
+		prev = int(e)
+	}
+	m.ends[m.n] = uint16(end)
+	m.n++
+	return name, true
+}
+
+// equalFold reports whether b equals the ASCII string s, ignoring ASCII case (media types
+// compare case-insensitively).
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		x, y := b[i]|0x20, s[i]|0x20
+		if x != y || (x < 'a' || x > 'z') && b[i] != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func hasByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// parseClaims fills c from the JSON claims set data, which c keeps (Raw, and the strings
+// alias it). Array claims use strs as backing while it lasts. It returns a bit mask of which
+// required names were present.
+func parseClaims(c *claims.Claims, data []byte, strs []string, required []string) (uint64, error) {
+	var names memberNames
+	var mask uint64
+	o := jsonscan.NewObject(data)
+	for o.Next() {
+		name, ok := names.add(&o)
+		if !ok {
+			return 0, errClaimDup
+		}
+		for i, r := range required {
+			if string(name) == r {
+				mask |= 1 << i
+			}
+		}
+		var err error
+		switch string(name) {
+		case "iss":
+			c.Issuer, err = claimString(&o, "iss")
+		case "sub":
+			c.Subject, err = claimString(&o, "sub")
+		case "jti":
+			c.ID, err = claimString(&o, "jti")
+		case "scope":
+			c.Scope, err = claimString(&o, "scope")
+		case "azp":
+			c.AuthorizedParty, err = claimString(&o, "azp")
+		case "client_id":
+			c.ClientID, err = claimString(&o, "client_id")
+		case "org_id":
+			c.OrgID, err = claimString(&o, "org_id")
+		case "exp":
+			c.ExpiresAt, err = claimTime(&o, "exp")
+		case "nbf":
+			c.NotBefore, err = claimTime(&o, "nbf")
+		case "iat":
+			c.IssuedAt, err = claimTime(&o, "iat")
+		case "aud":
+			if o.Kind() == jsonscan.KindString {
+				var s string
+				s, err = claimString(&o, "aud")
+				c.Audience, strs = takeStrings(strs, s)
+			} else {
+				c.Audience, strs, err = claimStrings(&o, strs, "aud")
+			}
+		case "permissions":
+			c.Permissions, strs, err = claimStrings(&o, strs, "permissions")
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if o.Err() != nil {
+		return 0, errPayloadJSON
+	}
+	c.Raw = data
+	return mask, nil
+}
+
+func claimString(o *jsonscan.Object, name string) (string, error) {
+	s, ok := stringValue(o)
+	if !ok {
+		return "", claimTypeError(name)
+	}
+	return unsafe.String(unsafe.SliceData(s), len(s)), nil
+}
+
+func claimTime(o *jsonscan.Object, name string) (time.Time, error) {
+	if o.Kind() != jsonscan.KindNumber {
+		return time.Time{}, claimTypeError(name)
+	}
+	f, err := jsonscan.Number(o.Value())
+	if err != nil {
+		return time.Time{}, claimTypeError(name)
+	}
+	return numericDate(f), nil
+}
+
+// numericDate converts a NumericDate (RFC 7519 §2: seconds, possibly fractional) to a time,
+// clamped to ±10^15 seconds so that no conversion overflows.
+func numericDate(f float64) time.Time {
+	f = math.Max(-1e15, math.Min(f, 1e15))
+	sec := math.Floor(f)
+	return time.Unix(int64(sec), int64((f-sec)*1e9))
+}
+
+func claimStrings(o *jsonscan.Object, strs []string, name string) ([]string, []string, error) {
+	if o.Kind() != jsonscan.KindArray {
+		return nil, strs, claimTypeError(name)
+	}
+	out := strs[:0]
+	a := jsonscan.NewArray(o.Value())
+	for a.Next() {
+		if a.Kind() != jsonscan.KindString {
+			return nil, strs, claimTypeError(name)
+		}
+		s, err := jsonscan.Unquote(a.Value(), nil)
+		if err != nil {
+			return nil, strs, claimTypeError(name)
+		}
+		out = append(out, unsafe.String(unsafe.SliceData(s), len(s)))
+	}
+	if a.Err() != nil {
+		return nil, strs, claimTypeError(name)
+	}
+	if len(out) <= len(strs) { // still in the backing array
+		return out[:len(out):len(out)], strs[len(out):], nil
+	}
+	return out, strs, nil
+}
+
+// takeStrings returns a one-element slice holding s, from strs when it has room.
+func takeStrings(strs []string, s string) ([]string, []string) {
+	if len(strs) == 0 {
+		return []string{s}, strs
+	}
+	strs[0] = s
+	return strs[:1:1], strs[1:]
+}
