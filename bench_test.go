@@ -162,6 +162,21 @@ func TestAllocations(t *testing.T) {
 			}
 		})
 	}
+	t.Run("first sight/ES256", func(t *testing.T) {
+		// crypto/ecdsa allocates on every call; Verify may add only the two kept objects.
+		f := newFixture(t, []string{"ES256"}, func(c *jwtguard.Config) { c.DisableCache = true })
+		tok := f.iss.Sign(nil)
+		fl := floor(t, f, "ES256", tok)
+		own := testing.AllocsPerRun(20, func() { fl() })
+		got := testing.AllocsPerRun(20, func() {
+			if _, err := f.v.Verify(t.Context(), tok); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if got > own+2 {
+			t.Errorf("Verify(ES256) allocates %v, crypto/ecdsa itself %v: budget %v", got, own, own+2)
+		}
+	})
 	t.Run("cache hit", func(t *testing.T) {
 		f := newFixture(t, []string{"RS256"}, nil)
 		tok := f.iss.Sign(nil)

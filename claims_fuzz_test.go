@@ -167,7 +167,7 @@ func FuzzParseClaims(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var c claims.Claims
 		var strs [8]string
-		_, err := parseClaims(&c, bytes.Clone(data), strs[:], nil)
+		_, err := parseClaims(&c, bytes.Clone(data), strs[:], nil, new(memberNames))
 		ref, ok, skip := readRef(data)
 		if skip {
 			return

@@ -1,6 +1,7 @@
 package jwtguard
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"errors"
@@ -85,7 +86,7 @@ func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*en
 		return nil, errBase64
 	}
 	var h header
-	if err := h.parse(sc.header[:n]); err != nil {
+	if err := h.parse(sc.header[:n], &sc.names); err != nil {
 		return nil, err
 	}
 	if !v.algs[h.alg] {
@@ -107,7 +108,7 @@ func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*en
 		return nil, errBase64
 	}
 	c := &e.claims
-	required, err := parseClaims(c, payload, e.strs[:], v.required)
+	required, err := parseClaims(c, payload, e.strs[:], v.required, &sc.names)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +155,7 @@ func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*en
 type scratch struct {
 	header [maxHeaderB64 * 3 / 4]byte
 	sig    [maxSigB64 * 3 / 4]byte
+	names  memberNames // reset, not zeroed, for each object: its arena is 4 KiB
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -325,8 +327,8 @@ type header struct {
 // parse reads the JOSE header: alg (required), kid, typ; it refuses crit, b64, zip and enc,
 // duplicate or ill-typed parameters, and ignores the rest (jku, x5u, jwk, x5c are never
 // used).
-func (h *header) parse(data []byte) error {
-	var names memberNames
+func (h *header) parse(data []byte, names *memberNames) error {
+	names.n = 0
 	o := jsonscan.NewObject(data)
 	sawAlg := false
 	for o.Next() {
@@ -385,7 +387,17 @@ func stringValue(o *jsonscan.Object) ([]byte, bool) {
 	if o.Kind() != jsonscan.KindString {
 		return nil, false
 	}
-	s, err := jsonscan.Unquote(o.Value(), nil)
+	return unquote(o.Value())
+}
+
+// unquote returns the content of a string value the scanner has validated: the bytes between
+// the quotes when there is no escape (the common case, found with one IndexByte), else a
+// new, unescaped slice.
+func unquote(raw []byte) ([]byte, bool) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], true
+	}
+	s, err := jsonscan.Unquote(raw, nil)
 	return s, err == nil
 }
 
@@ -412,7 +424,7 @@ func (m *memberNames) add(o *jsonscan.Object) ([]byte, bool) {
 	if len(name) > len(m.arena)-start {
 		return nil, false
 	}
-	if hasByte(name, '\\') {
+	if bytes.IndexByte(name, '\\') >= 0 {
 		// Rare: unescape a quoted copy. Escaped names longer than the scratch are refused.
 		var quoted [256]byte
 		if len(name)+2 > len(quoted) {
@@ -456,20 +468,11 @@ func equalFold(b []byte, s string) bool {
 	return true
 }
 
-func hasByte(b []byte, c byte) bool {
-	for _, x := range b {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
-
 // parseClaims fills c from the JSON claims set data, which c keeps (Raw, and the strings
 // alias it). Array claims use strs as backing while it lasts. It returns a bit mask of which
 // required names were present.
-func parseClaims(c *claims.Claims, data []byte, strs []string, required []string) (uint64, error) {
-	var names memberNames
+func parseClaims(c *claims.Claims, data []byte, strs []string, required []string, names *memberNames) (uint64, error) {
+	names.n = 0
 	var mask uint64
 	o := jsonscan.NewObject(data)
 	for o.Next() {
@@ -563,8 +566,8 @@ func claimStrings(o *jsonscan.Object, strs []string, name string) ([]string, []s
 		if a.Kind() != jsonscan.KindString {
 			return nil, strs, claimTypeError(name)
 		}
-		s, err := jsonscan.Unquote(a.Value(), nil)
-		if err != nil {
+		s, ok := unquote(a.Value())
+		if !ok {
 			return nil, strs, claimTypeError(name)
 		}
 		out = append(out, unsafe.String(unsafe.SliceData(s), len(s)))

@@ -286,10 +286,17 @@ func verifyECDSA(pub *ecdsa.PublicKey, h crypto.Hash, msg, sig []byte) bool {
 		return false
 	}
 	var d digest
-	var buf [2*(66+3) + 3]byte
+	buf := derPool.Get().(*derBuf)
+	defer derPool.Put(buf)
 	der := appendSignatureASN1(buf[:0], r, s)
 	return ecdsa.VerifyASN1(pub, d.sum(h, msg), der)
 }
+
+// derBuf holds an ASN.1 ECDSA signature for P-521 at most. Pooled: crypto/ecdsa keeps the
+// signature's memory on the heap, so a stack buffer would be allocated on every call.
+type derBuf [2*(66+3) + 3]byte
+
+var derPool = sync.Pool{New: func() any { return new(derBuf) }}
 
 func isZero(b []byte) bool {
 	var acc byte

@@ -65,23 +65,39 @@ var table = [count]info{
 // Parse returns the Alg named s, or Invalid. The comparison is exact and case-sensitive, as
 // RFC 7515 §4.1.1 requires.
 func Parse(s string) Alg {
-	for a := RS256; a < count; a++ {
-		if table[a].name == s {
-			return a
-		}
+	switch s { // a switch compiles to a search on length and value, not 13 comparisons
+	case "RS256":
+		return RS256
+	case "RS384":
+		return RS384
+	case "RS512":
+		return RS512
+	case "PS256":
+		return PS256
+	case "PS384":
+		return PS384
+	case "PS512":
+		return PS512
+	case "ES256":
+		return ES256
+	case "ES384":
+		return ES384
+	case "ES512":
+		return ES512
+	case "EdDSA":
+		return EdDSA
+	case "HS256":
+		return HS256
+	case "HS384":
+		return HS384
+	case "HS512":
+		return HS512
 	}
 	return Invalid
 }
 
 // ParseBytes is Parse for a byte slice; it does not allocate.
-func ParseBytes(b []byte) Alg {
-	for a := RS256; a < count; a++ {
-		if table[a].name == string(b) {
-			return a
-		}
-	}
-	return Invalid
-}
+func ParseBytes(b []byte) Alg { return Parse(string(b)) }
 
 // String returns the algorithm's JWS name, or "" for Invalid.
 func (a Alg) String() string {
