@@ -33,20 +33,42 @@ func Parse(value string) (string, error) {
 		return "", ErrMalformed
 	}
 	tok := value[7:]
-	i := 0
-	for i < len(tok) && isTokenChar(tok[i]) {
-		i++
+	end := len(tok)
+	for end > 0 && tok[end-1] == '=' {
+		end--
 	}
-	if i == 0 {
+	if end == 0 {
 		return "", ErrMalformed
 	}
-	for j := i; j < len(tok); j++ {
-		if tok[j] != '=' {
-			return "", ErrMalformed
-		}
+	// Branch-free: OR together every byte's class and test once (tokens are ~1 KB); four
+	// accumulators keep the loads independent.
+	var b0, b1, b2, b3 byte
+	i := 0
+	for ; i+4 <= end; i += 4 {
+		b0 |= notTokenChar[tok[i]]
+		b1 |= notTokenChar[tok[i+1]]
+		b2 |= notTokenChar[tok[i+2]]
+		b3 |= notTokenChar[tok[i+3]]
+	}
+	for ; i < end; i++ {
+		b0 |= notTokenChar[tok[i]]
+	}
+	if b0|b1|b2|b3 != 0 {
+		return "", ErrMalformed
 	}
 	return tok, nil
 }
+
+// notTokenChar is 1 for every byte outside ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/".
+var notTokenChar = func() (t [256]byte) {
+	for c := range t {
+		t[c] = 1
+	}
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/") {
+		t[c] = 0
+	}
+	return t
+}()
 
 func isBearer(s string) bool {
 	const want = "bearer"
@@ -56,9 +78,4 @@ func isBearer(s string) bool {
 		}
 	}
 	return true
-}
-
-func isTokenChar(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
 }
