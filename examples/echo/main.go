@@ -22,7 +22,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/jwtguard/jwtguard"
-	"github.com/jwtguard/jwtguard/jwks"
 	"github.com/jwtguard/jwtguard/jwtguardtest"
 	"github.com/jwtguard/jwtguard/middleware/echoauth"
 	"github.com/jwtguard/jwtguard/scopes"
@@ -103,13 +102,7 @@ func newGuard(ctx context.Context, domain, audience string, out io.Writer) (*jwt
 	if err != nil {
 		return nil, nil, err
 	}
-	// TEMP: jwtguard.New cannot discover keys yet; drop Keys once it can.
-	keys, err := jwks.ParseSet(iss.JWKS())
-	if err != nil {
-		iss.Close()
-		return nil, nil, err
-	}
-	guard, err := jwtguard.New(ctx, jwtguard.Config{Issuer: iss.URL(), Audience: []string{iss.Audience()}, Keys: keys})
+	guard, err := jwtguard.New(ctx, jwtguard.Config{Issuer: iss.URL(), Audience: []string{iss.Audience()}})
 	if err != nil {
 		iss.Close()
 		return nil, nil, err

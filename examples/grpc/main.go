@@ -48,7 +48,6 @@ import (
 	"github.com/jwtguard/jwtguard"
 	"github.com/jwtguard/jwtguard/claims"
 	"github.com/jwtguard/jwtguard/examples/grpc/contactspb"
-	"github.com/jwtguard/jwtguard/jwks"
 	"github.com/jwtguard/jwtguard/jwtguardtest"
 	"github.com/jwtguard/jwtguard/middleware/grpcauth"
 	"github.com/jwtguard/jwtguard/scopes"
@@ -145,14 +144,10 @@ const (
 // serve starts the API on a loopback port, trusting the tokens of issuer for audience. It
 // returns the address and a function that stops the server and releases the verifier.
 func serve(ctx context.Context, issuer, audience string) (addr string, stop func(), err error) {
-	// The issuer's JWK Set, found by OpenID Connect discovery and kept fresh in the background.
-	keys, err := jwks.New(ctx, jwks.Options{Issuer: issuer})
+	// With no Keys, New finds the issuer's JWK Set by OpenID Connect discovery and keeps it
+	// fresh in the background; guard.Close stops that.
+	guard, err := jwtguard.New(ctx, jwtguard.Config{Issuer: issuer, Audience: []string{audience}})
 	if err != nil {
-		return "", nil, err
-	}
-	guard, err := jwtguard.New(ctx, jwtguard.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys})
-	if err != nil {
-		keys.Close()
 		return "", nil, err
 	}
 	auth, err := grpcauth.New(guard, grpcauth.Options{
@@ -171,7 +166,6 @@ func serve(ctx context.Context, issuer, audience string) (addr string, stop func
 	})
 	if err != nil {
 		guard.Close()
-		keys.Close()
 		return "", nil, err
 	}
 
@@ -186,7 +180,6 @@ func serve(ctx context.Context, issuer, audience string) (addr string, stop func
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		guard.Close()
-		keys.Close()
 		return "", nil, err
 	}
 	done := make(chan struct{})
@@ -198,7 +191,6 @@ func serve(ctx context.Context, issuer, audience string) (addr string, stop func
 		srv.GracefulStop()
 		<-done
 		guard.Close()
-		keys.Close()
 	}, nil
 }
 

@@ -23,7 +23,6 @@ import (
 
 	"github.com/jwtguard/jwtguard"
 	"github.com/jwtguard/jwtguard/claims"
-	"github.com/jwtguard/jwtguard/jwks"
 	"github.com/jwtguard/jwtguard/jwtguardtest"
 	"github.com/jwtguard/jwtguard/middleware/httpauth"
 	"github.com/jwtguard/jwtguard/scopes"
@@ -106,13 +105,7 @@ func newGuard(ctx context.Context, domain, audience string, out io.Writer) (*jwt
 	if err != nil {
 		return nil, nil, err
 	}
-	// TEMP: jwtguard.New cannot discover keys yet; drop Keys once it can.
-	keys, err := jwks.ParseSet(iss.JWKS())
-	if err != nil {
-		iss.Close()
-		return nil, nil, err
-	}
-	guard, err := jwtguard.New(ctx, jwtguard.Config{Issuer: iss.URL(), Audience: []string{iss.Audience()}, Keys: keys})
+	guard, err := jwtguard.New(ctx, jwtguard.Config{Issuer: iss.URL(), Audience: []string{iss.Audience()}})
 	if err != nil {
 		iss.Close()
 		return nil, nil, err

@@ -24,7 +24,6 @@ import (
 
 	"github.com/jwtguard/jwtguard"
 	"github.com/jwtguard/jwtguard/claims"
-	"github.com/jwtguard/jwtguard/jwks"
 	"github.com/jwtguard/jwtguard/jwtguardtest"
 	"github.com/jwtguard/jwtguard/middleware/httpauth"
 	"github.com/jwtguard/jwtguard/scopes"
@@ -55,15 +54,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer iss.Close()
 
-	// TEMP: jwtguard.New cannot discover keys yet; drop Keys once it can.
-	keys, err := jwks.ParseSet(iss.JWKS())
-	if err != nil {
-		return err
-	}
+	// Discovery: the issuer's /.well-known/openid-configuration names its JWK Set, which New
+	// fetches before returning.
 	guard, err := jwtguard.New(ctx, jwtguard.Config{
 		Issuer:   iss.URL(),
 		Audience: []string{iss.Audience()},
-		Keys:     keys,
 	})
 	if err != nil {
 		return err
