@@ -1,0 +1,5 @@
+//go:build !race
+
+package jwtguard_test
+
+const raceEnabled = false
