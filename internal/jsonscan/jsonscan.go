@@ -22,6 +22,7 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -96,14 +97,14 @@ func (e *scanError) Error() string {
 
 func (e *scanError) Unwrap() error { return e.sentinel }
 
-// syntaxError returns an ErrSyntax error for offset off.
-func syntaxError(off int, msg string) error {
-	return &scanError{sentinel: ErrSyntax, msg: msg, off: off}
-}
-
-// depthError returns an ErrDepth error for offset off.
-func depthError(off int) error {
-	return &scanError{sentinel: ErrDepth, msg: "more than " + strconv.Itoa(MaxDepth) + " nested arrays and objects", off: off}
+// newError returns the error with the given code for offset off. code
+// must not be codeOK.
+func newError(code errCode, off int) error {
+	sentinel := ErrSyntax
+	if code == codeDepth {
+		sentinel = ErrDepth
+	}
+	return &scanError{sentinel: sentinel, msg: messages[code], off: off}
 }
 
 // Validate reports whether data is exactly one JSON value, optionally
@@ -111,13 +112,12 @@ func depthError(off int) error {
 // nil if so and an error matching ErrSyntax or ErrDepth otherwise. It does
 // not allocate unless it returns an error.
 func Validate(data []byte) error {
-	i := skipSpace(data, 0)
-	end, _, err := scanValue(data, i, 0)
-	if err != nil {
-		return err
+	end, code := scanValue(data, skipSpace(data, 0), 0)
+	if code != codeOK {
+		return newError(code, end)
 	}
 	if end = skipSpace(data, end); end != len(data) {
-		return syntaxError(end, "unexpected data after top-level value")
+		return newError(codeTrailing, end)
 	}
 	return nil
 }
@@ -137,41 +137,41 @@ func Validate(data []byte) error {
 // An Object holds no resources and never allocates while iterating a valid
 // document. The zero Object is an empty, invalid input.
 type Object struct {
-	t top
+	c cursor
 }
 
 // NewObject returns an Object that iterates the members of data. It does
 // not examine data; problems are reported by Next and Err.
 func NewObject(data []byte) Object {
-	return Object{t: top{it: iter{data: data}}}
+	return Object{c: cursor{data: data}}
 }
 
 // Next advances to the next member and reports whether there is one. It
 // returns false after the last member or on the first error; Err tells the
 // two apart.
-func (o *Object) Next() bool { return o.t.next(true) }
+func (o *Object) Next() bool { return o.c.nextMember() }
 
 // Name returns the raw bytes of the current member's name between its
 // quotes, with any escape sequences left as they are, or nil if there is no
 // current member. Use NameIs to compare names.
 func (o *Object) Name() []byte {
-	it := &o.t.it
-	if it.kind == KindInvalid {
+	c := &o.c
+	if c.kind == KindInvalid {
 		return nil
 	}
-	return it.data[it.nameStart:it.nameEnd:it.nameEnd]
+	return c.data[c.nameStart:c.nameEnd:c.nameEnd]
 }
 
 // NameIs reports whether the current member's name, after unescaping,
 // equals s; for example the name "e\u0078p" equals "exp". It reports false
 // if there is no current member. It does not allocate.
 func (o *Object) NameIs(s string) bool {
-	it := &o.t.it
-	if it.kind == KindInvalid {
+	c := &o.c
+	if c.kind == KindInvalid {
 		return false
 	}
-	name := it.data[it.nameStart:it.nameEnd]
-	if !it.nameEscaped {
+	name := c.data[c.nameStart:c.nameEnd]
+	if !c.nameEscaped {
 		return string(name) == s
 	}
 	return equalUnescaped(name, s)
@@ -181,16 +181,17 @@ func (o *Object) NameIs(s string) bool {
 // already been validated completely, or nil if there is no current member.
 // The result's capacity is limited to its length, so appending to it never
 // overwrites the input.
-func (o *Object) Value() []byte { return o.t.it.value() }
+func (o *Object) Value() []byte { return o.c.value() }
 
 // Kind returns the kind of the current member's value, or KindInvalid if
 // there is no current member.
-func (o *Object) Kind() Kind { return o.t.it.kind }
+func (o *Object) Kind() Kind { return o.c.kind }
 
 // Err returns the first error met by Next, or nil if there was none. After
 // Next has returned false, a nil Err means that the whole input was one
-// valid JSON object.
-func (o *Object) Err() error { return o.t.it.err }
+// valid JSON object. The error value is made by Err, not by Next, so each call
+// after an error returns a new error with the same message.
+func (o *Object) Err() error { return o.c.err() }
 
 // Array iterates the elements of a JSON document that must be exactly one
 // array, optionally surrounded by whitespace, typically a value returned by
@@ -202,33 +203,34 @@ func (o *Object) Err() error { return o.t.it.err }
 // An Array never allocates while iterating a valid input. The zero Array is
 // an empty, invalid input.
 type Array struct {
-	t top
+	c cursor
 }
 
 // NewArray returns an Array that iterates the elements of raw. It does not
 // examine raw; problems are reported by Next and Err.
 func NewArray(raw []byte) Array {
-	return Array{t: top{it: iter{data: raw}}}
+	return Array{c: cursor{data: raw}}
 }
 
 // Next advances to the next element and reports whether there is one. It
 // returns false after the last element or on the first error; Err tells the
 // two apart.
-func (a *Array) Next() bool { return a.t.next(false) }
+func (a *Array) Next() bool { return a.c.nextElement() }
 
 // Value returns the raw bytes of the current element, which have already
 // been validated completely, or nil if there is no current element. The
 // result's capacity is limited to its length.
-func (a *Array) Value() []byte { return a.t.it.value() }
+func (a *Array) Value() []byte { return a.c.value() }
 
 // Kind returns the kind of the current element, or KindInvalid if there is
 // no current element.
-func (a *Array) Kind() Kind { return a.t.it.kind }
+func (a *Array) Kind() Kind { return a.c.kind }
 
 // Err returns the first error met by Next, or nil if there was none. After
 // Next has returned false, a nil Err means that the whole input was one
-// valid JSON array.
-func (a *Array) Err() error { return a.t.it.err }
+// valid JSON array. The error value is made by Err, not by Next, so each call
+// after an error returns a new error with the same message.
+func (a *Array) Err() error { return a.c.err() }
 
 // Unquote returns the content of raw, which must be exactly one JSON string
 // including its quotes, with escape sequences decoded.
@@ -241,12 +243,12 @@ func (a *Array) Err() error { return a.t.it.err }
 //
 // Unquote returns an error matching ErrSyntax if raw is not a valid string.
 func Unquote(raw, dst []byte) ([]byte, error) {
-	end, escaped, err := scanString(raw, 0)
-	if err != nil {
-		return nil, err
+	end, escaped, code := scanQuoted(raw)
+	if code != codeOK {
+		return nil, newError(code, end)
 	}
 	if end != len(raw) {
-		return nil, syntaxError(end, "unexpected data after string")
+		return nil, newError(codeAfterString, end)
 	}
 	content := raw[1 : end-1 : end-1]
 	if !escaped {
@@ -261,7 +263,7 @@ func Unquote(raw, dst []byte) ([]byte, error) {
 		dst = append(dst, content[:k]...)
 		r, next, ok := readEscape(content, k)
 		if !ok { // unreachable: scanString accepted the escape
-			return nil, syntaxError(k+1, "invalid escape in string")
+			return nil, newError(codeEscape, k+1)
 		}
 		dst = utf8.AppendRune(dst, r)
 		content = content[next:]
@@ -272,8 +274,8 @@ func Unquote(raw, dst []byte) ([]byte, error) {
 // Equal reports whether raw is exactly one valid JSON string, including its
 // quotes, whose decoded content equals s. It does not allocate.
 func Equal(raw []byte, s string) bool {
-	end, escaped, err := scanString(raw, 0)
-	if err != nil || end != len(raw) {
+	end, escaped, code := scanQuoted(raw)
+	if code != codeOK || end != len(raw) {
 		return false
 	}
 	content := raw[1 : end-1]
@@ -281,6 +283,15 @@ func Equal(raw []byte, s string) bool {
 		return string(content) == s
 	}
 	return equalUnescaped(content, s)
+}
+
+// scanQuoted checks the string that starts at raw[0] and returns the
+// offset just past it and whether it contains escapes.
+func scanQuoted(raw []byte) (end int, escaped bool, code errCode) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return 0, false, codeQuote
+	}
+	return scanString(raw, 1)
 }
 
 // equalUnescaped reports whether content, the inside of a valid JSON string
@@ -326,15 +337,15 @@ var errRange = fmt.Errorf("jsonscan: number out of range: %w", strconv.ErrRange)
 // not see an infinitely distant time. Number does not allocate unless it
 // returns an error.
 func Number(raw []byte) (float64, error) {
-	end, err := scanNumber(raw, 0)
-	if err != nil {
-		return 0, err
-	}
-	if end != len(raw) {
-		return 0, syntaxError(end, "unexpected data after number")
-	}
 	if f, ok := smallInteger(raw); ok {
 		return f, nil
+	}
+	end, code := scanNumber(raw, 0)
+	if code != codeOK {
+		return 0, newError(code, end)
+	}
+	if end != len(raw) {
+		return 0, newError(codeAfterNumber, end)
 	}
 	// The string shares raw's memory for the duration of the call only:
 	// strconv.ParseFloat does not retain its argument (its errors hold a
@@ -348,27 +359,47 @@ func Number(raw []byte) (float64, error) {
 	return f, nil
 }
 
-// smallInteger converts raw, a valid JSON number, directly if it is an
-// integer of at most 15 digits, such as a NumericDate. Such integers and
-// their float64 values are exact, so the result equals strconv.ParseFloat's.
+// smallInteger converts raw directly if it is a JSON number that is an
+// integer of at most 15 digits, such as a NumericDate, and reports false
+// for anything else, valid or not. Such integers and their float64 values
+// are exact, so the result equals strconv.ParseFloat's.
 func smallInteger(raw []byte) (float64, bool) {
 	digits := raw
 	if len(digits) > 0 && digits[0] == '-' {
 		digits = digits[1:]
 	}
-	if len(digits) == 0 || len(digits) > 15 {
+	if len(digits) == 0 || len(digits) > 15 || digits[0] == '0' && len(digits) > 1 {
 		return 0, false
 	}
 	var v uint64
+	if len(digits) >= 8 {
+		w := binary.LittleEndian.Uint64(digits)
+		if nonDigit(w) != 0 {
+			return 0, false
+		}
+		v = parseEight(w)
+		digits = digits[8:]
+	}
 	for _, c := range digits {
-		if c < '0' || c > '9' {
+		if c-'0' > 9 {
 			return 0, false
 		}
 		v = v*10 + uint64(c-'0')
 	}
 	f := float64(v)
-	if len(digits) != len(raw) {
+	if raw[0] == '-' {
 		f = -f // -0 becomes negative zero, as with strconv
 	}
 	return f, true
+}
+
+// parseEight returns the value of the eight decimal digits of w, the first
+// in its lowest byte. It combines adjacent digits into two-digit values in
+// 16-bit lanes, those into four-digit values in 32-bit lanes, and those
+// into the result.
+func parseEight(w uint64) uint64 {
+	w -= '0' * ones
+	w = (w*10 + w>>8) & 0x00FF00FF00FF00FF
+	w = (w*100 + w>>16) & 0x0000FFFF0000FFFF
+	return (w*10000 + w>>32) & 0xFFFFFFFF
 }

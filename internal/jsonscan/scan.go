@@ -2,18 +2,88 @@ package jsonscan
 
 import (
 	"encoding/binary"
+	"math/bits"
+	"strconv"
 	"unicode/utf8"
 )
 
 // This file holds the grammar. Every function takes the whole input and an
-// offset into it, never reads outside data, and reports errors with the
-// offset of the offending byte.
+// offset into it and never reads outside data. Instead of an error, the
+// scanning functions return an errCode and, in place of the offset they
+// would have returned, the offset of the offending byte; the error value is
+// built from the two only when a caller asks for it. Keeping error
+// interfaces out of the scanner means that, to escape analysis, nothing
+// derived from data ever reaches the heap, so callers may scan stack
+// buffers without them being moved to the heap.
+
+// errCode identifies the message of an error; codeOK means no error.
+type errCode uint8
+
+const (
+	codeOK errCode = iota
+	codeDepth
+	codeEOFValue
+	codeBadValue
+	codeLitTrue
+	codeLitFalse
+	codeLitNull
+	codeNumEOF
+	codeNumDigit
+	codeNumFrac
+	codeNumExp
+	codeQuote
+	codeStrEOF
+	codeEscape
+	codeControl
+	codeUTF8
+	codeEOFArray
+	codeEOFObject
+	codeSepArray
+	codeSepObject
+	codeName
+	codeColon
+	codeNotArray
+	codeNotObject
+	codeTrailing
+	codeAfterString
+	codeAfterNumber
+	numCodes
+)
+
+// messages holds the message of each errCode.
+var messages = [numCodes]string{
+	codeDepth:       "more than " + strconv.Itoa(MaxDepth) + " nested arrays and objects",
+	codeEOFValue:    "unexpected end of input, expected a value",
+	codeBadValue:    "invalid character, expected a value",
+	codeLitTrue:     "invalid literal, expected true",
+	codeLitFalse:    "invalid literal, expected false",
+	codeLitNull:     "invalid literal, expected null",
+	codeNumEOF:      "unexpected end of input in number",
+	codeNumDigit:    "invalid character in number, expected a digit",
+	codeNumFrac:     "invalid character in number, expected a digit after '.'",
+	codeNumExp:      "invalid character in number, expected an exponent digit",
+	codeQuote:       "expected '\"'",
+	codeStrEOF:      "unexpected end of input in string",
+	codeEscape:      "invalid escape in string",
+	codeControl:     "control character in string",
+	codeUTF8:        "invalid UTF-8 in string",
+	codeEOFArray:    "unexpected end of input, expected ',' or ']'",
+	codeEOFObject:   "unexpected end of input, expected ',' or '}'",
+	codeSepArray:    "invalid character, expected ',' or ']'",
+	codeSepObject:   "invalid character, expected ',' or '}'",
+	codeName:        "expected a string as member name",
+	codeColon:       "expected ':' after member name",
+	codeNotArray:    "expected a JSON array",
+	codeNotObject:   "expected a JSON object",
+	codeTrailing:    "unexpected data after top-level value",
+	codeAfterString: "unexpected data after string",
+	codeAfterNumber: "unexpected data after number",
+}
 
 // Byte classes used by the scanner.
 const (
 	classSpace = 1 << iota // insignificant whitespace: SP, HT, LF, CR
 	classPlain             // ASCII that may appear unescaped in a string
-	classDigit             // '0' to '9'
 )
 
 var classes = func() (t [256]uint8) {
@@ -25,9 +95,22 @@ var classes = func() (t [256]uint8) {
 			t[c] |= classPlain
 		}
 	}
+	return t
+}()
+
+// valueKinds maps the first byte of a value to its kind, and bytes that
+// cannot start a value to KindInvalid.
+var valueKinds = func() (t [256]Kind) {
+	t['"'] = KindString
+	t['-'] = KindNumber
 	for c := '0'; c <= '9'; c++ {
-		t[c] |= classDigit
+		t[c] = KindNumber
 	}
+	t['{'] = KindObject
+	t['['] = KindArray
+	t['t'] = KindTrue
+	t['f'] = KindFalse
+	t['n'] = KindNull
 	return t
 }()
 
@@ -47,60 +130,127 @@ var hexValues = func() (t [256]uint8) {
 }()
 
 // skipSpace returns the offset of the first non-whitespace byte of data at
-// or after i, or len(data).
+// or after i, or len(data). Compact JSON has no whitespace, so the common
+// case, a byte above ' ' at i, is checked inline.
 func skipSpace(data []byte, i int) int {
-	for i < len(data) && classes[data[i]]&classSpace != 0 {
+	if uint(i) < uint(len(data)) && data[i] > ' ' {
+		return i
+	}
+	return skipSpaceSlow(data, i)
+}
+
+func skipSpaceSlow(data []byte, i int) int {
+	for uint(i) < uint(len(data)) && classes[data[i]]&classSpace != 0 {
 		i++
 	}
 	return i
 }
 
-// isDigit reports whether data[i] exists and is a decimal digit.
-func isDigit(data []byte, i int) bool {
-	return i < len(data) && classes[data[i]]&classDigit != 0
+// scanValue checks the value that starts at data[i], which is enclosed by
+// depth arrays and objects, and returns the offset just past it, or the
+// offset of the error and its code.
+func scanValue(data []byte, i, depth int) (int, errCode) {
+	if uint(i) >= uint(len(data)) {
+		return i, codeEOFValue
+	}
+	switch data[i] {
+	case '"':
+		end, _, code := scanString(data, i+1)
+		return end, code
+	case '{':
+		if depth >= MaxDepth {
+			return i, codeDepth
+		}
+		return scanObject(data, i+1, depth+1)
+	case '[':
+		if depth >= MaxDepth {
+			return i, codeDepth
+		}
+		return scanArray(data, i+1, depth+1)
+	case 't':
+		return scanLiteral(data, i, "true", codeLitTrue)
+	case 'f':
+		return scanLiteral(data, i, "false", codeLitFalse)
+	case 'n':
+		return scanLiteral(data, i, "null", codeLitNull)
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return scanNumber(data, i)
+	}
+	return i, codeBadValue
 }
 
-// scanValue checks the value that starts at data[i], which is enclosed by
-// depth arrays and objects, and returns the offset just past it and its
-// kind.
-func scanValue(data []byte, i, depth int) (int, Kind, error) {
-	if i >= len(data) {
-		return i, KindInvalid, syntaxError(i, "unexpected end of input, expected a value")
+// scanObject checks the members and the closing brace of an object whose
+// opening brace is just before data[i]. depth counts the arrays and objects
+// enclosing its member values, including this one.
+func scanObject(data []byte, i, depth int) (int, errCode) {
+	i = skipSpace(data, i)
+	if uint(i) < uint(len(data)) && data[i] == '}' {
+		return i + 1, codeOK
 	}
-	switch c := data[i]; c {
-	case '"':
-		end, _, err := scanString(data, i)
-		return end, KindString, err
-	case '{', '[':
-		if depth >= MaxDepth {
-			return i, KindInvalid, depthError(i)
+	for {
+		if uint(i) >= uint(len(data)) || data[i] != '"' {
+			return i, codeName
 		}
-		it := iter{data: data, pos: i + 1, depth: depth + 1, object: c == '{'}
-		for it.next() {
+		end, _, code := scanString(data, i+1)
+		if code != codeOK {
+			return end, code
 		}
-		if c == '{' {
-			return it.pos, KindObject, it.err
+		i = skipSpace(data, end)
+		if uint(i) >= uint(len(data)) || data[i] != ':' {
+			return i, codeColon
 		}
-		return it.pos, KindArray, it.err
-	case 't':
-		return scanLiteral(data, i, "true", KindTrue)
-	case 'f':
-		return scanLiteral(data, i, "false", KindFalse)
-	case 'n':
-		return scanLiteral(data, i, "null", KindNull)
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		end, err := scanNumber(data, i)
-		return end, KindNumber, err
+		i, code = scanValue(data, skipSpace(data, i+1), depth)
+		if code != codeOK {
+			return i, code
+		}
+		i = skipSpace(data, i)
+		if uint(i) >= uint(len(data)) {
+			return i, codeEOFObject
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return i + 1, codeOK
+		default:
+			return i, codeSepObject
+		}
 	}
-	return i, KindInvalid, syntaxError(i, "invalid character, expected a value")
+}
+
+// scanArray is scanObject for arrays.
+func scanArray(data []byte, i, depth int) (int, errCode) {
+	i = skipSpace(data, i)
+	if uint(i) < uint(len(data)) && data[i] == ']' {
+		return i + 1, codeOK
+	}
+	for {
+		var code errCode
+		i, code = scanValue(data, i, depth)
+		if code != codeOK {
+			return i, code
+		}
+		i = skipSpace(data, i)
+		if uint(i) >= uint(len(data)) {
+			return i, codeEOFArray
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case ']':
+			return i + 1, codeOK
+		default:
+			return i, codeSepArray
+		}
+	}
 }
 
 // scanLiteral checks that data holds lit at offset i.
-func scanLiteral(data []byte, i int, lit string, k Kind) (int, Kind, error) {
+func scanLiteral(data []byte, i int, lit string, code errCode) (int, errCode) {
 	if len(data)-i < len(lit) || string(data[i:i+len(lit)]) != lit {
-		return i, KindInvalid, syntaxError(i, "invalid literal, expected "+lit)
+		return i, code
 	}
-	return i + len(lit), k, nil
+	return i + len(lit), codeOK
 }
 
 // scanNumber checks the number that starts at data[i] and returns the
@@ -110,83 +260,60 @@ func scanLiteral(data []byte, i int, lit string, k Kind) (int, Kind, error) {
 //
 // The number ends at the first byte that cannot continue it; what follows
 // is the caller's concern.
-func scanNumber(data []byte, i int) (int, error) {
-	if i < len(data) && data[i] == '-' {
+func scanNumber(data []byte, i int) (int, errCode) {
+	if uint(i) < uint(len(data)) && data[i] == '-' {
 		i++
 	}
-	switch {
-	case i >= len(data):
-		return i, syntaxError(i, "unexpected end of input in number")
-	case data[i] == '0':
+	if uint(i) >= uint(len(data)) {
+		return i, codeNumEOF
+	}
+	switch c := data[i]; {
+	case c == '0':
 		i++ // no further integer digits: a leading zero stands alone
-	case isDigit(data, i):
-		for i++; isDigit(data, i); i++ {
-		}
+	case c-'1' < 9:
+		i = skipDigits(data, i+1)
 	default:
-		return i, syntaxError(i, "invalid character in number, expected a digit")
+		return i, codeNumDigit
 	}
-	if i < len(data) && data[i] == '.' {
+	if uint(i) >= uint(len(data)) {
+		return i, codeOK
+	}
+	if data[i] == '.' {
 		i++
-		if !isDigit(data, i) {
-			return i, syntaxError(i, "invalid character in number, expected a digit after '.'")
+		if uint(i) >= uint(len(data)) || data[i]-'0' >= 10 {
+			return i, codeNumFrac
 		}
-		for i++; isDigit(data, i); i++ {
+		i = skipDigits(data, i+1)
+		if uint(i) >= uint(len(data)) {
+			return i, codeOK
 		}
 	}
-	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+	if data[i]|0x20 == 'e' { // 'e' or 'E'
 		i++
-		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+		if uint(i) < uint(len(data)) && (data[i] == '+' || data[i] == '-') {
 			i++
 		}
-		if !isDigit(data, i) {
-			return i, syntaxError(i, "invalid character in number, expected an exponent digit")
+		if uint(i) >= uint(len(data)) || data[i]-'0' >= 10 {
+			return i, codeNumExp
 		}
-		for i++; isDigit(data, i); i++ {
-		}
+		i = skipDigits(data, i+1)
 	}
-	return i, nil
+	return i, codeOK
 }
 
-// scanString checks the string whose opening quote is at data[i] and
-// returns the offset just past its closing quote and whether it contains
-// escapes.
-func scanString(data []byte, i int) (end int, escaped bool, err error) {
-	if i >= len(data) || data[i] != '"' {
-		return i, false, syntaxError(i, "expected '\"'")
+// skipDigits returns the offset of the first byte of data at or after i
+// that is not a decimal digit, or len(data).
+func skipDigits(data []byte, i int) int {
+	for i >= 0 && len(data)-i >= 8 {
+		if m := nonDigit(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
 	}
-	i++
-	for {
-		// Skip plain ASCII eight bytes at a time, then byte by byte up to
-		// the next byte that needs attention.
-		for len(data)-i >= 8 && specialByte(binary.LittleEndian.Uint64(data[i:])) == 0 {
-			i += 8
-		}
-		for i < len(data) && classes[data[i]]&classPlain != 0 {
-			i++
-		}
-		if i >= len(data) {
-			return i, false, syntaxError(i, "unexpected end of input in string")
-		}
-		switch c := data[i]; {
-		case c == '"':
-			return i + 1, escaped, nil
-		case c == '\\':
-			_, next, ok := readEscape(data, i)
-			if !ok {
-				return i, false, syntaxError(i, "invalid escape in string")
-			}
-			escaped = true
-			i = next
-		case c < 0x20:
-			return i, false, syntaxError(i, "control character in string")
-		default: // non-ASCII
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size == 1 {
-				return i, false, syntaxError(i, "invalid UTF-8 in string")
-			}
-			i += size
-		}
+	for uint(i) < uint(len(data)) && data[i]-'0' < 10 {
+		i++
 	}
+	return i
 }
 
 // Constants for testing all eight bytes of a word at once.
@@ -195,20 +322,111 @@ const (
 	highs = 0x8080808080808080 // 0x80 in every byte
 )
 
-// specialByte returns a non-zero value if and only if one of the eight bytes
-// of w is not plain ASCII string content, that is if it is a control
-// character, '"', '\' or at least 0x80.
+// The word functions below return a value whose lowest set bit is the top
+// bit of the first (lowest-addressed, as the words are loaded little-endian)
+// byte of w with some property, and zero if no byte has it.
 //
 // For a byte b < 0x80, b - n borrows into the top bit exactly when b < n,
-// so (w - n*ones) &^ w & highs has a top bit set for some byte if and only
-// if some byte is below n (a borrow out of a lower byte can only affect a
-// higher byte after a lower byte already matched). Bytes of 0x80 or more
-// are caught by w & highs. The quote and backslash are reduced to zero
-// bytes with XOR first and then found as bytes below one.
+// and b + n carries into the top bit exactly when b >= 0x80 - n. A borrow or
+// carry out of one byte changes only higher bytes, and only when that byte
+// itself has the property (is below n, or is at least 0x80 - n, or is at
+// least 0x80 and caught by w & highs), so the lowest flagged byte is always
+// exact although higher ones may be flagged spuriously.
+
+// specialByte flags the bytes of w that are not plain ASCII string content:
+// control characters, '"', '\' and bytes of at least 0x80. The quote and
+// backslash are reduced to zero bytes with XOR first and then found as bytes
+// below one. The XOR leaves the top bit of every byte as it was, so a byte
+// of w with its top bit clear has it clear in all three differences unless
+// it is below the bound; bytes with the top bit set are flagged by w alone.
 func specialByte(w uint64) uint64 {
 	quote := w ^ ('"' * ones)
 	backslash := w ^ ('\\' * ones)
-	return ((w-0x20*ones)&^w | (quote-ones)&^quote | (backslash-ones)&^backslash | w) & highs
+	return ((w - 0x20*ones) | (quote - ones) | (backslash - ones) | w) & highs
+}
+
+// nonDigit flags the bytes of w that are not ASCII decimal digits: those
+// below '0', those above '9' (which carry into the top bit when 0x46 is
+// added), and those of at least 0x80.
+func nonDigit(w uint64) uint64 {
+	return ((w - '0'*ones) | (w + 0x46*ones) | w) & highs
+}
+
+// scanString checks the rest of a string whose opening quote is just before
+// data[i] and returns the offset just past its closing quote and whether it
+// contains escapes. The common case, plain ASCII up to the closing quote, is
+// handled here eight bytes at a time; everything else is left to
+// scanStringSlow.
+func scanString(data []byte, i int) (end int, escaped bool, code errCode) {
+	if i >= 0 {
+		for ; len(data)-i >= 8; i += 8 {
+			if m := specialByte(binary.LittleEndian.Uint64(data[i : i+8])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				if data[i] == '"' {
+					return i + 1, false, codeOK
+				}
+				break
+			}
+		}
+	}
+	return scanStringSlow(data, i)
+}
+
+// scanStringSlow is scanString for the rest of a string, from data[i] on,
+// that has no escapes before i.
+func scanStringSlow(data []byte, i int) (end int, escaped bool, code errCode) {
+	for {
+		// Find the first byte that is not plain ASCII, eight bytes at a
+		// time while there are eight bytes left, then byte by byte.
+		for {
+			if i < 0 || len(data)-i < 8 {
+				for uint(i) < uint(len(data)) && classes[data[i]]&classPlain != 0 {
+					i++
+				}
+				if uint(i) >= uint(len(data)) {
+					return i, false, codeStrEOF
+				}
+				break
+			}
+			if m := specialByte(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		switch c := data[i]; {
+		case c == '"':
+			return i + 1, escaped, codeOK
+		case c == '\\':
+			next, ok := skipEscape(data, i)
+			if !ok {
+				return i, false, codeEscape
+			}
+			escaped = true
+			i = next
+		case c < 0x20:
+			return i, false, codeControl
+		default: // non-ASCII
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				return i, false, codeUTF8
+			}
+			i += size
+		}
+	}
+}
+
+// skipEscape checks the escape sequence whose backslash is at data[i] and
+// returns the offset just past it.
+func skipEscape(data []byte, i int) (next int, ok bool) {
+	if uint(i+1) < uint(len(data)) {
+		switch data[i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			return i + 2, true
+		}
+	}
+	_, next, ok = readEscape(data, i)
+	return next, ok
 }
 
 // readEscape decodes the escape sequence whose backslash is at data[i] and
@@ -268,158 +486,183 @@ func readHex4(data []byte, i int) (rune, bool) {
 	return rune(a)<<12 | rune(b)<<8 | rune(c)<<4 | rune(d), true
 }
 
-// iter is the state machine shared by Object, Array and the validation of
-// nested containers. It walks the members of an object or the elements of
-// an array whose opening bracket has already been consumed, validating
-// each value completely as it passes it.
-type iter struct {
-	data  []byte
-	pos   int // offset of the next byte to examine
-	depth int // containers enclosing the values, including this one
-	state uint8
-	// object tells whether the container is an object rather than an array.
-	object bool
-	// nameEscaped tells whether the current member name has escapes.
-	nameEscaped bool
-	kind        Kind
+// cursor is the state of an Object or Array: a walk over the members or
+// elements of one top-level container that validates each value completely
+// as it passes it, and then checks that only whitespace follows the
+// container.
+type cursor struct {
+	data []byte
+	pos  int // offset of the next byte to examine
 
 	nameStart, nameEnd int // current member name, without quotes
 	valStart, valEnd   int // current value
+	errOff             int // offset of the error if code is not codeOK
 
-	err error
+	state       uint8
+	kind        Kind // of the current value; KindInvalid if there is none
+	nameEscaped bool // whether the current member name has escapes
+	code        errCode
 }
 
-// iter states.
+// cursor states.
 const (
-	iterFirst uint8 = iota // before the first element
-	iterMore               // after an element
-	iterDone               // after the closing bracket or an error
+	cursorStart uint8 = iota // before the opening bracket
+	cursorMore               // after the opening bracket or an element
+	cursorDone               // after the end of the input or an error
 )
 
-// next advances to the next element. It returns false after the closing
-// bracket, with pos just past it, or on error, with err set.
-func (it *iter) next() bool {
-	closer := byte(']')
-	if it.object {
-		closer = '}'
-	}
-	switch it.state {
-	case iterFirst:
-		it.pos = skipSpace(it.data, it.pos)
-		if it.pos < len(it.data) && it.data[it.pos] == closer {
-			it.pos++
-			it.end(nil)
-			return false
+// The depth of the values of a top-level container.
+const topDepth = 1
+
+// nextMember advances an object cursor to its next member.
+func (c *cursor) nextMember() bool {
+	data := c.data
+	var i int
+	switch c.state {
+	case cursorMore:
+		i = skipSpace(data, c.pos)
+		if uint(i) >= uint(len(data)) {
+			return c.fail(i, codeEOFObject)
 		}
-		it.state = iterMore
-	case iterMore:
-		it.pos = skipSpace(it.data, it.pos)
-		if it.pos >= len(it.data) {
-			return it.fail("unexpected end of input, expected ',' or '" + string(closer) + "'")
-		}
-		switch it.data[it.pos] {
+		switch data[i] {
 		case ',':
-			it.pos = skipSpace(it.data, it.pos+1)
-		case closer:
-			it.pos++
-			it.end(nil)
-			return false
+			i = skipSpace(data, i+1)
+		case '}':
+			return c.finish(i + 1)
 		default:
-			return it.fail("invalid character, expected ',' or '" + string(closer) + "'")
+			return c.fail(i, codeSepObject)
+		}
+	case cursorStart:
+		i = skipSpace(data, 0)
+		if uint(i) >= uint(len(data)) || data[i] != '{' {
+			return c.fail(i, codeNotObject)
+		}
+		i = skipSpace(data, i+1)
+		if uint(i) < uint(len(data)) && data[i] == '}' {
+			return c.finish(i + 1)
 		}
 	default:
 		return false
 	}
 
-	if it.object {
-		if it.pos >= len(it.data) || it.data[it.pos] != '"' {
-			return it.fail("expected a string as member name")
-		}
-		end, escaped, err := scanString(it.data, it.pos)
-		if err != nil {
-			it.end(err)
-			return false
-		}
-		it.nameStart, it.nameEnd, it.nameEscaped = it.pos+1, end-1, escaped
-		it.pos = skipSpace(it.data, end)
-		if it.pos >= len(it.data) || it.data[it.pos] != ':' {
-			return it.fail("expected ':' after member name")
-		}
-		it.pos = skipSpace(it.data, it.pos+1)
+	if uint(i) >= uint(len(data)) || data[i] != '"' {
+		return c.fail(i, codeName)
 	}
+	nameStart := i + 1
+	end, escaped, code := scanString(data, nameStart)
+	if code != codeOK {
+		return c.fail(end, code)
+	}
+	nameEnd := end - 1
+	i = skipSpace(data, end)
+	if uint(i) >= uint(len(data)) || data[i] != ':' {
+		return c.fail(i, codeColon)
+	}
+	i = skipSpace(data, i+1)
+	if uint(i) < uint(len(data)) && data[i] == '"' {
+		end, _, code = scanString(data, i+1)
+	} else {
+		end, code = scanValue(data, i, topDepth)
+	}
+	if code != codeOK {
+		return c.fail(end, code)
+	}
+	c.nameStart, c.nameEnd, c.nameEscaped = nameStart, nameEnd, escaped
+	return c.found(i, end)
+}
 
-	end, kind, err := scanValue(it.data, it.pos, it.depth)
-	if err != nil {
-		it.end(err)
+// nextElement advances an array cursor to its next element.
+func (c *cursor) nextElement() bool {
+	data := c.data
+	var i int
+	switch c.state {
+	case cursorMore:
+		i = skipSpace(data, c.pos)
+		if uint(i) >= uint(len(data)) {
+			return c.fail(i, codeEOFArray)
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case ']':
+			return c.finish(i + 1)
+		default:
+			return c.fail(i, codeSepArray)
+		}
+	case cursorStart:
+		i = skipSpace(data, 0)
+		if uint(i) >= uint(len(data)) || data[i] != '[' {
+			return c.fail(i, codeNotArray)
+		}
+		i = skipSpace(data, i+1)
+		if uint(i) < uint(len(data)) && data[i] == ']' {
+			return c.finish(i + 1)
+		}
+	default:
 		return false
 	}
-	it.valStart, it.valEnd, it.kind = it.pos, end, kind
-	it.pos = end
+
+	var end int
+	var code errCode
+	if uint(i) < uint(len(data)) && data[i] == '"' {
+		end, _, code = scanString(data, i+1)
+	} else {
+		end, code = scanValue(data, i, topDepth)
+	}
+	if code != codeOK {
+		return c.fail(end, code)
+	}
+	return c.found(i, end)
+}
+
+// found makes data[start:end], which has been validated, the current value
+// and returns true.
+func (c *cursor) found(start, end int) bool {
+	c.state = cursorMore
+	c.pos = end
+	c.valStart, c.valEnd = start, end
+	c.kind = valueKinds[c.data[start]]
 	return true
 }
 
-// end moves to iterDone with the given error and forgets the current
-// element.
-func (it *iter) end(err error) {
-	it.state = iterDone
-	it.err = err
-	it.kind = KindInvalid
-	it.nameStart, it.nameEnd, it.valStart, it.valEnd = 0, 0, 0, 0
-	it.nameEscaped = false
+// finish is called with i just past the closing bracket. It checks that
+// only whitespace follows and ends the iteration, returning false.
+func (c *cursor) finish(i int) bool {
+	if i = skipSpace(c.data, i); i != len(c.data) {
+		return c.fail(i, codeTrailing)
+	}
+	c.end()
+	return false
 }
 
-// fail ends the iteration with a syntax error at the current offset and
-// returns false.
-func (it *iter) fail(msg string) bool {
-	it.end(syntaxError(it.pos, msg))
+// fail ends the iteration with the error code at offset off and returns
+// false.
+func (c *cursor) fail(off int, code errCode) bool {
+	c.end()
+	c.errOff, c.code = off, code
 	return false
+}
+
+// end moves to cursorDone and forgets the current element.
+func (c *cursor) end() {
+	c.state = cursorDone
+	c.kind = KindInvalid
+	c.nameStart, c.nameEnd, c.valStart, c.valEnd = 0, 0, 0, 0
+	c.nameEscaped = false
 }
 
 // value returns the current value, or nil if there is none.
-func (it *iter) value() []byte {
-	if it.kind == KindInvalid {
+func (c *cursor) value() []byte {
+	if c.kind == KindInvalid {
 		return nil
 	}
-	return it.data[it.valStart:it.valEnd:it.valEnd]
+	return c.data[c.valStart:c.valEnd:c.valEnd]
 }
 
-// top drives an iter over a whole input that must consist of exactly one
-// container of the expected type, optionally surrounded by whitespace.
-type top struct {
-	it      iter
-	started bool
-}
-
-// next advances the top-level iteration over an object or an array.
-func (t *top) next(object bool) bool {
-	if !t.started {
-		t.started = true
-		t.it.object = object
-		open := byte('[')
-		if t.it.object {
-			open = '{'
-		}
-		t.it.pos = skipSpace(t.it.data, 0)
-		if t.it.pos >= len(t.it.data) || t.it.data[t.it.pos] != open {
-			what := "array"
-			if t.it.object {
-				what = "object"
-			}
-			return t.it.fail("expected a JSON " + what)
-		}
-		t.it.pos++
-		t.it.depth = 1
+// err returns the error met by the iteration, if any.
+func (c *cursor) err() error {
+	if c.code == codeOK {
+		return nil
 	}
-	if t.it.state == iterDone {
-		return false
-	}
-	if t.it.next() {
-		return true
-	}
-	if t.it.err == nil {
-		if t.it.pos = skipSpace(t.it.data, t.it.pos); t.it.pos != len(t.it.data) {
-			return t.it.fail("unexpected data after top-level value")
-		}
-	}
-	return false
+	return newError(c.code, c.errOff)
 }
