@@ -251,6 +251,16 @@ func New(ctx context.Context, c Config) (*Verifier, error) {
 	return v, nil
 }
 
+// discover builds the JWK Set cache of an issuer from its discovery document. It fetches the
+// keys before returning and fails if it cannot.
+func discover(ctx context.Context, iss string, client *http.Client, logger *slog.Logger) (*jwks.Cache, error) {
+	cache, err := jwks.New(ctx, jwks.Options{Issuer: iss, HTTPClient: client, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("jwtguard: keys of issuer %q: %w", iss, err)
+	}
+	return cache, nil
+}
+
 // Close releases what New started: the JWK Set caches it built for issuers without Keys.
 // Key sources passed in Config are the caller's to close. Close is safe to call more than once.
 func (v *Verifier) Close() error {
