@@ -328,7 +328,7 @@ type header struct {
 // duplicate or ill-typed parameters, and ignores the rest (jku, x5u, jwk, x5c are never
 // used).
 func (h *header) parse(data []byte, names *memberNames) error {
-	names.n = 0
+	names.reset()
 	o := jsonscan.NewObject(data)
 	sawAlg := false
 	for o.Next() {
@@ -402,53 +402,62 @@ func unquote(raw []byte) ([]byte, bool) {
 }
 
 // memberNames detects duplicate member names, comparing them unescaped, without allocating.
-// Names are copied into arena and kept as offsets (not slices into the arena, which would
-// make the struct refer to itself and move it to the heap).
+// Names without escapes are slices of the input; escaped ones are unescaped into arena. A
+// 64-bit signature of lengths and end bytes lets most names skip the comparisons.
 type memberNames struct {
-	ends  [maxMembers]uint16 // end offset in arena of each name; a name starts where the last ended
+	names [maxMembers][]byte
 	n     int
+	seen  uint64 // bit sig(name) is set for every recorded name
 	arena [nameArena]byte
+	used  int
+}
+
+// reset forgets the names of the previous object (and the memory they refer to).
+func (m *memberNames) reset() {
+	clear(m.names[:m.n])
+	m.n, m.seen, m.used = 0, 0, 0
+}
+
+func sig(name []byte) uint64 {
+	if len(name) == 0 {
+		return 1
+	}
+	return 1 << ((uint(len(name))*7 + uint(name[0]) + uint(name[len(name)-1])*3) & 63)
 }
 
 // add records the current member's name and returns it unescaped, or false if it repeats an
 // earlier name or the limits are exceeded.
 func (m *memberNames) add(o *jsonscan.Object) ([]byte, bool) {
-	if m.n == len(m.ends) {
+	if m.n == len(m.names) {
 		return nil, false
-	}
-	start := 0
-	if m.n > 0 {
-		start = int(m.ends[m.n-1])
 	}
 	name := o.Name()
-	if len(name) > len(m.arena)-start {
-		return nil, false
-	}
 	if bytes.IndexByte(name, '\\') >= 0 {
-		// Rare: unescape a quoted copy. Escaped names longer than the scratch are refused.
+		// Rare: unescape a quoted copy into the arena. Escaped names longer than the scratch
+		// are refused.
 		var quoted [256]byte
 		if len(name)+2 > len(quoted) {
 			return nil, false
 		}
 		q := append(append(append(quoted[:0], '"'), name...), '"')
-		u, err := jsonscan.Unquote(q, m.arena[start:start])
-		if err != nil || len(u) > len(m.arena)-start || len(u) > 0 && &u[0] != &m.arena[start] {
+		free := m.arena[m.used:m.used]
+		u, err := jsonscan.Unquote(q, free)
+		if err != nil || len(u) > cap(free) || len(u) > 0 && &u[0] != &m.arena[m.used] {
 			return nil, false
 		}
-		name = m.arena[start : start+len(u)]
-	} else {
-		copy(m.arena[start:], name)
-		name = m.arena[start : start+len(name)]
+		name = m.arena[m.used : m.used+len(u) : m.used+len(u)]
+		m.used += len(u)
 	}
-	end := start + len(name)
-	prev := 0
-	for _, e := range m.ends[:m.n] {
-		if string(m.arena[prev:e]) == string(name) {
-			return nil, false
+	bit := sig(name)
+	if m.seen&bit != 0 {
+		for _, prev := range m.names[:m.n] {
+			if string(prev) == string(name) {
+				return nil, false
+			}
 		}
-		prev = int(e)
 	}
-	m.ends[m.n] = uint16(end)
+	m.seen |= bit
+	m.names[m.n] = name
 	m.n++
 	return name, true
 }
@@ -472,7 +481,7 @@ func equalFold(b []byte, s string) bool {
 // alias it). Array claims use strs as backing while it lasts. It returns a bit mask of which
 // required names were present.
 func parseClaims(c *claims.Claims, data []byte, strs []string, required []string, names *memberNames) (uint64, error) {
-	names.n = 0
+	names.reset()
 	var mask uint64
 	o := jsonscan.NewObject(data)
 	for o.Next() {
