@@ -92,10 +92,8 @@ func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*en
 	if !v.algs[h.alg] {
 		return nil, errAlg
 	}
-	if h.typ == typAbsent || h.typ == typJWT {
-		if v.atJWT {
-			return nil, errTyp
-		}
+	if v.atJWT && h.typ != typAccessToken {
+		return nil, errTyp
 	}
 
 	plen, ok := b64.DecodedLen(len(p64))
@@ -149,9 +147,10 @@ func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*en
 	return e, nil
 }
 
-// scratch holds the decoded header and signature of one verification. Pooled rather than on
-// the stack: the JSON scanner's escape summary moves its input to the heap, and the signature
-// is handed to crypto code. Nothing keeps a reference past the call (kidString copies).
+// scratch holds the decoded header and signature and the member-name table of one
+// verification. Pooled rather than on the stack: the signature is handed to crypto code that
+// keeps it on the heap, and the name table is over 6 KiB. Nothing keeps a reference past the
+// call (kidString copies the kid).
 type scratch struct {
 	header [maxHeaderB64 * 3 / 4]byte
 	sig    [maxSigB64 * 3 / 4]byte
