@@ -237,7 +237,7 @@ func (v *Verifier) checkClaims(iss *issuer, c *claims.Claims, required uint64, n
 	if !anyIn(c.Audience, iss.audience) {
 		return errAud
 	}
-	if v.parties != nil {
+	if len(v.parties) > 0 {
 		party := c.AuthorizedParty
 		if party == "" {
 			party = c.ClientID
@@ -248,7 +248,7 @@ func (v *Verifier) checkClaims(iss *issuer, c *claims.Claims, required uint64, n
 			return errAzp
 		}
 	}
-	if v.orgs != nil && (c.OrgID == "" || !anyIn([]string{c.OrgID}, v.orgs)) {
+	if len(v.orgs) > 0 && (c.OrgID == "" || !anyIn([]string{c.OrgID}, v.orgs)) {
 		return errOrg
 	}
 	if want := uint64(1)<<len(v.required) - 1; required != want {

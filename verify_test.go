@@ -133,6 +133,7 @@ func TestVerifyOptionalChecks(t *testing.T) {
 		{name: "azp missing", config: func(c *jwtguard.Config) { c.AuthorizedParties = []string{"app1"} }, want: jwtguard.ErrAuthorizedParty},
 		{name: "azp and client_id disagree", config: func(c *jwtguard.Config) { c.AuthorizedParties = []string{"app1", "app2"} },
 			claims: map[string]any{"azp": "app1", "client_id": "app2"}, want: jwtguard.ErrAuthorizedParty},
+		{name: "empty allow-lists check nothing", config: func(c *jwtguard.Config) { c.AuthorizedParties = []string{}; c.Organizations = []string{} }},
 		{name: "org accepted", config: func(c *jwtguard.Config) { c.Organizations = []string{"org_1"} }, claims: map[string]any{"org_id": "org_1"}},
 		{name: "org other", config: func(c *jwtguard.Config) { c.Organizations = []string{"org_1"} }, claims: map[string]any{"org_id": "org_2"}, want: jwtguard.ErrOrganization},
 		{name: "org missing", config: func(c *jwtguard.Config) { c.Organizations = []string{"org_1"} }, want: jwtguard.ErrOrganization},
