@@ -27,6 +27,7 @@ import (
 	"github.com/jwtguard/jwtguard"
 	"github.com/jwtguard/jwtguard/claims"
 	"github.com/jwtguard/jwtguard/examples/grpc/contactspb"
+	"github.com/jwtguard/jwtguard/internal/testkit"
 	"github.com/jwtguard/jwtguard/jwks"
 	"github.com/jwtguard/jwtguard/jwtguardtest"
 	"github.com/jwtguard/jwtguard/middleware/echoauth"
@@ -70,7 +71,7 @@ func TestAdaptersAgree(t *testing.T) {
 	set, err := jwks.ParseSet(iss.JWKS())
 	require.NoError(t, err)
 	good := newVerifier(t, iss, set)
-	down := newVerifier(t, iss, unavailableKeys{})
+	down := newVerifier(t, iss, testkit.UnavailableKeys{})
 
 	valid := iss.Sign(map[string]any{"scope": "openid read:contacts"})
 	perms := iss.Sign(map[string]any{"permissions": []string{"read:contacts", "admin"}})
@@ -157,13 +158,6 @@ func newVerifier(t *testing.T, iss *jwtguardtest.Issuer, keys jwtguard.KeySource
 	})
 	require.NoError(t, err)
 	return v
-}
-
-// unavailableKeys is a key source that cannot answer, like a JWKS endpoint that is down.
-type unavailableKeys struct{}
-
-func (unavailableKeys) Key(context.Context, string, string) (*jwks.Key, error) {
-	return nil, fmt.Errorf("fetch failed: %w", jwks.ErrUnavailable)
 }
 
 // ok answers 200 if the request's context carries claims.

@@ -1,22 +1,19 @@
 package echoauth_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/jwtguard/jwtguard"
-	"github.com/jwtguard/jwtguard/jwks"
+	"github.com/jwtguard/jwtguard/internal/testkit"
 	"github.com/jwtguard/jwtguard/jwtguardtest"
 )
 
@@ -41,29 +38,10 @@ func TestMain(m *testing.M) {
 
 // newVerifier returns a verifier that trusts iss with the given keys, or its JWK Set if nil.
 func newVerifier(t testing.TB, keys jwtguard.KeySource) *jwtguard.Verifier {
-	t.Helper()
-	if keys == nil {
-		set, err := jwks.ParseSet(iss.JWKS())
-		require.NoError(t, err)
-		keys = set
-	}
-	v, err := jwtguard.New(context.Background(), jwtguard.Config{
-		Issuer:   iss.URL(),
-		Audience: []string{iss.Audience()},
-		Keys:     keys,
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = v.Close() })
-	return v
+	return testkit.Verifier(t, iss, keys)
 }
 
-// unavailableKeys is a key source whose keys can never be had, as a JWK Set cache that never
-// loaded.
-type unavailableKeys struct{}
-
-func (unavailableKeys) Key(context.Context, string, string) (*jwks.Key, error) {
-	return nil, jwtguard.ErrKeysUnavailable
-}
+type unavailableKeys = testkit.UnavailableKeys
 
 // tokens are tokens for the tests.
 type tokens struct {
@@ -124,24 +102,4 @@ func serve(t testing.TB, h http.Handler) string {
 
 func bearer(tok string) []string { return []string{"Bearer " + tok} }
 
-// logBuffer collects log output from server goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *logBuffer) Lines() []string {
-	return strings.Split(strings.TrimSpace(b.String()), "\n")
-}
+type logBuffer = testkit.LogBuffer

@@ -70,11 +70,11 @@ func bearer(tok string) string { return "Bearer " + tok }
 // status message, and one log record per refused call that never holds the token.
 func TestErrorTable(t *testing.T) {
 	iss := jwtguardtest.NewIssuer(t, jwtguardtest.Options{})
-	var logs logBuffer
+	logs, logger := newLog()
 	a, err := grpcauth.New(newVerifier(t, iss), grpcauth.Options{
 		Methods: scopedMethods(),
 		Public:  []string{sHealth},
-		Logger:  logs.logger(),
+		Logger:  logger,
 	})
 	require.NoError(t, err)
 	s := startInterceptor(t, a)
@@ -194,11 +194,11 @@ func TestStatusMessages(t *testing.T) {
 
 func TestKeysUnavailable(t *testing.T) {
 	iss := jwtguardtest.NewIssuer(t, jwtguardtest.Options{})
-	var logs logBuffer
+	logs, logger := newLog()
 	a, err := grpcauth.New(newVerifierWith(t, iss, unavailableKeys{}), grpcauth.Options{
 		Methods: scopedMethods(),
 		Public:  []string{sHealth},
-		Logger:  logs.logger(),
+		Logger:  logger,
 	})
 	require.NoError(t, err)
 	s := startInterceptor(t, a)
@@ -442,11 +442,11 @@ func authStream(f func(context.Context) (context.Context, error)) grpc.StreamSer
 
 func TestAuthFunc(t *testing.T) {
 	iss := jwtguardtest.NewIssuer(t, jwtguardtest.Options{})
-	var logs logBuffer
+	logs, logger := newLog()
 	a, err := grpcauth.New(newVerifier(t, iss), grpcauth.Options{
 		Methods: scopedMethods(),
 		Public:  []string{sHealth},
-		Logger:  logs.logger(),
+		Logger:  logger,
 	})
 	require.NoError(t, err)
 	var authFunc func(ctx context.Context) (context.Context, error) = a.AuthFunc // auth.AuthFunc's type

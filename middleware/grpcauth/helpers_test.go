@@ -1,13 +1,11 @@
 package grpcauth_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -24,7 +22,7 @@ import (
 	"github.com/jwtguard/jwtguard"
 	"github.com/jwtguard/jwtguard/claims"
 	"github.com/jwtguard/jwtguard/examples/grpc/contactspb"
-	"github.com/jwtguard/jwtguard/jwks"
+	"github.com/jwtguard/jwtguard/internal/testkit"
 	"github.com/jwtguard/jwtguard/jwtguardtest"
 	"github.com/jwtguard/jwtguard/middleware/grpcauth"
 	"github.com/jwtguard/jwtguard/scopes"
@@ -42,52 +40,20 @@ const (
 
 // newVerifier returns a Verifier for iss's tokens, with iss's current JWK Set as its keys.
 func newVerifier(t testing.TB, iss *jwtguardtest.Issuer) *jwtguard.Verifier {
-	t.Helper()
-	set, err := jwks.ParseSet(iss.JWKS())
-	require.NoError(t, err)
-	return newVerifierWith(t, iss, set)
+	return testkit.Verifier(t, iss, nil)
 }
 
 func newVerifierWith(t testing.TB, iss *jwtguardtest.Issuer, keys jwtguard.KeySource) *jwtguard.Verifier {
-	t.Helper()
-	v, err := jwtguard.New(context.Background(), jwtguard.Config{
-		Issuer:   iss.URL(),
-		Audience: []string{iss.Audience()},
-		Keys:     keys,
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = v.Close() })
-	return v
+	return testkit.Verifier(t, iss, keys)
 }
 
-// unavailableKeys is a KeySource that cannot answer, like a *jwks.Cache whose keys are
-// staler than allowed.
-type unavailableKeys struct{}
+type unavailableKeys = testkit.UnavailableKeys
 
-func (unavailableKeys) Key(context.Context, string, string) (*jwks.Key, error) {
-	return nil, jwtguard.ErrKeysUnavailable
-}
-
-// logBuffer collects log output; the server's goroutines write while the test reads.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+// newLog returns a log sink the server's goroutines write to while the test reads, and a
+// logger writing to it.
+func newLog() (*testkit.LogBuffer, *slog.Logger) {
+	b := new(testkit.LogBuffer)
+	return b, slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // contactsServer implements the Contacts service for the tests. The handlers of protected

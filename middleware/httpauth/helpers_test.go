@@ -1,7 +1,6 @@
 package httpauth_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +15,7 @@ import (
 
 	"github.com/jwtguard/jwtguard"
 	"github.com/jwtguard/jwtguard/claims"
-	"github.com/jwtguard/jwtguard/jwks"
+	"github.com/jwtguard/jwtguard/internal/testkit"
 	"github.com/jwtguard/jwtguard/jwtguardtest"
 )
 
@@ -32,36 +29,15 @@ const (
 )
 
 // newVerifier returns a verifier that trusts iss, with its JWK Set as static keys.
-func newVerifier(t testing.TB) *jwtguard.Verifier {
-	t.Helper()
-	set, err := jwks.ParseSet(iss.JWKS())
-	require.NoError(t, err)
-	return newVerifierWith(t, set)
-}
+func newVerifier(t testing.TB) *jwtguard.Verifier { return testkit.Verifier(t, iss, nil) }
 
 // newVerifierWith returns a verifier that trusts iss with the given keys.
 func newVerifierWith(t testing.TB, keys jwtguard.KeySource) *jwtguard.Verifier {
-	t.Helper()
-	v, err := jwtguard.New(context.Background(), jwtguard.Config{
-		Issuer:   iss.URL(),
-		Audience: []string{iss.Audience()},
-		Keys:     keys,
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = v.Close() })
-	return v
+	return testkit.Verifier(t, iss, keys)
 }
 
-// unavailableKeys is a key source whose keys can never be had, as a JWK Set cache that never
-// loaded.
-type unavailableKeys struct{}
+type unavailableKeys = testkit.UnavailableKeys
 
-func (unavailableKeys) Key(context.Context, string, string) (*jwks.Key, error) {
-	return nil, jwtguard.ErrKeysUnavailable
-}
-
-// The issuer every test trusts, and another with the same kid but another key, whose tokens
-// fail the signature check. RSA key generation is slow: they are made once.
 var iss, otherIss *jwtguardtest.Issuer
 
 func TestMain(m *testing.M) {
@@ -147,24 +123,4 @@ func serve(t testing.TB, h http.Handler) *httptest.Server {
 
 func bearer(tok string) []string { return []string{"Bearer " + tok} }
 
-// logBuffer collects log output from server goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *logBuffer) Lines() []string {
-	return strings.Split(strings.TrimSpace(b.String()), "\n")
-}
+type logBuffer = testkit.LogBuffer
