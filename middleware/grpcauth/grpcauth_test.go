@@ -70,13 +70,7 @@ func bearer(tok string) string { return "Bearer " + tok }
 // status message, and one log record per refused call that never holds the token.
 func TestErrorTable(t *testing.T) {
 	iss := jwtguardtest.NewIssuer(t, jwtguardtest.Options{})
-	logs, logger := newLog()
-	a, err := grpcauth.New(newVerifier(t, iss), grpcauth.Options{
-		Methods: scopedMethods(),
-		Public:  []string{sHealth},
-		Logger:  logger,
-	})
-	require.NoError(t, err)
+	a, logs := newScopedInterceptor(t, newVerifier(t, iss))
 	s := startInterceptor(t, a)
 	k := mintTokens(t, iss)
 
@@ -194,13 +188,7 @@ func TestStatusMessages(t *testing.T) {
 
 func TestKeysUnavailable(t *testing.T) {
 	iss := jwtguardtest.NewIssuer(t, jwtguardtest.Options{})
-	logs, logger := newLog()
-	a, err := grpcauth.New(newVerifierWith(t, iss, unavailableKeys{}), grpcauth.Options{
-		Methods: scopedMethods(),
-		Public:  []string{sHealth},
-		Logger:  logger,
-	})
-	require.NoError(t, err)
+	a, logs := newScopedInterceptor(t, newVerifierWith(t, iss, unavailableKeys{}))
 	s := startInterceptor(t, a)
 	tok := iss.Sign(map[string]any{"scope": "read:contacts"})
 
@@ -212,7 +200,7 @@ func TestKeysUnavailable(t *testing.T) {
 	}
 	assert.Zero(t, s.contacts.calls.Load(), "a handler ran")
 
-	_, err = healthCheck.call(t.Context(), s)
+	_, err := healthCheck.call(t.Context(), s)
 	assert.NoError(t, err, "public methods do not need keys")
 
 	out := logs.String()
@@ -442,13 +430,7 @@ func authStream(f func(context.Context) (context.Context, error)) grpc.StreamSer
 
 func TestAuthFunc(t *testing.T) {
 	iss := jwtguardtest.NewIssuer(t, jwtguardtest.Options{})
-	logs, logger := newLog()
-	a, err := grpcauth.New(newVerifier(t, iss), grpcauth.Options{
-		Methods: scopedMethods(),
-		Public:  []string{sHealth},
-		Logger:  logger,
-	})
-	require.NoError(t, err)
+	a, logs := newScopedInterceptor(t, newVerifier(t, iss))
 	var authFunc func(ctx context.Context) (context.Context, error) = a.AuthFunc // auth.AuthFunc's type
 	s := startServer(t, grpc.ChainUnaryInterceptor(authUnary(authFunc)), grpc.ChainStreamInterceptor(authStream(authFunc)))
 

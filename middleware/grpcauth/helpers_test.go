@@ -56,6 +56,16 @@ func newLog() (*testkit.LogBuffer, *slog.Logger) {
 	return b, slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
+// newScopedInterceptor returns the interceptor most tests use: scopedMethods, the health
+// service public, and a log the test can read.
+func newScopedInterceptor(t testing.TB, v *jwtguard.Verifier) (*grpcauth.Interceptor, *testkit.LogBuffer) {
+	t.Helper()
+	logs, logger := newLog()
+	a, err := grpcauth.New(v, grpcauth.Options{Methods: scopedMethods(), Public: []string{sHealth}, Logger: logger})
+	require.NoError(t, err)
+	return a, logs
+}
+
 // contactsServer implements the Contacts service for the tests. The handlers of protected
 // methods fail with FailedPrecondition if their context carries no claims, and each method
 // counts its calls, so that a test sees both what the handler got and whether it ran.
