@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jwtguard/jwtguard/claims"
@@ -127,8 +126,7 @@ type Verifier struct {
 	now      func() time.Time
 	cache    *tokenCache // nil when disabled
 
-	kids   atomic.Pointer[map[string]string] // interned kids, so lookups need not allocate
-	kidsMu sync.Mutex
+	headers headerCache
 
 	closers   []func() error
 	closeOnce sync.Once

@@ -80,19 +80,34 @@ func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*en
 	}
 
 	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	n, err := b64.Decode(sc.header[:], h64)
-	if err != nil {
-		return nil, errBase64
+	e, err := v.verifyParts(ctx, token, h64, p64, s64, now, sc)
+	scratchPool.Put(sc) // not deferred: verify has too many returns for an open-coded defer
+	return e, err
+}
+
+// verifyParts is verify once the token is split, with scratch space.
+func (v *Verifier) verifyParts(ctx context.Context, token, h64, p64, s64 string, now time.Time, sc *scratch) (*entry, error) {
+	// The header: recognised by its text, or decoded and parsed.
+	h := v.headers.get(h64)
+	var kid []byte // the parsed kid, in scratch, when h is nil
+	alg, typ := jwa.Alg(0), typAbsent
+	if h != nil {
+		alg, typ = h.alg, h.typ
+	} else {
+		n, err := b64.Decode(sc.header[:], h64)
+		if err != nil {
+			return nil, errBase64
+		}
+		var p header
+		if err := p.parse(sc.header[:n], &sc.names); err != nil {
+			return nil, err
+		}
+		alg, typ, kid = p.alg, p.typ, p.kid
 	}
-	var h header
-	if err := h.parse(sc.header[:n], &sc.names); err != nil {
-		return nil, err
-	}
-	if !v.algs[h.alg] {
+	if !v.algs[alg] {
 		return nil, errAlg
 	}
-	if v.atJWT && h.typ != typAccessToken {
+	if v.atJWT && typ != typAccessToken {
 		return nil, errTyp
 	}
 
@@ -117,22 +132,27 @@ func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*en
 	if iss == nil {
 		return nil, errIss
 	}
-	kid, interned := v.kidString(h.kid)
-	key, err := iss.keys.Key(ctx, kid, h.alg.String())
+	var kidStr string
+	if h != nil {
+		kidStr = h.kid
+	} else {
+		kidStr = string(kid) // out of scratch: a KeySource may keep it (in an error, say)
+	}
+	key, err := iss.keys.Key(ctx, kidStr, alg.String())
 	if err != nil {
 		return nil, keyError(err)
 	}
-	n, err = b64.Decode(sc.sig[:], s64)
+	n, err := b64.Decode(sc.sig[:], s64)
 	if err != nil {
 		return nil, errBase64
 	}
-	if err := v.verifySignature(key, h.alg, token[:d2], sc.sig[:n]); err != nil {
+	if err := v.verifySignature(key, alg, token[:len(h64)+1+len(p64)], sc.sig[:n]); err != nil {
 		return nil, err
 	}
-	if !interned {
-		v.internKid(kid)
+	if h == nil {
+		// The header is genuine: remember it, copied so as not to keep the token alive.
+		v.headers.put(&knownHeader{text: strings.Clone(h64), alg: alg, kid: kidStr, typ: typ})
 	}
-
 	if err := v.checkClaims(iss, c, required, now); err != nil {
 		return nil, err
 	}
@@ -150,7 +170,7 @@ func (v *Verifier) verify(ctx context.Context, token string, now time.Time) (*en
 // scratch holds the decoded header and signature and the member-name table of one
 // verification. Pooled rather than on the stack: the signature is handed to crypto code that
 // keeps it on the heap, and the name table is over 6 KiB. Nothing keeps a reference past the
-// call (kidString copies the kid).
+// call (the kid is copied).
 type scratch struct {
 	header [maxHeaderB64 * 3 / 4]byte
 	sig    [maxSigB64 * 3 / 4]byte
@@ -281,103 +301,6 @@ func anyIn(have, want []string) bool {
 		}
 	}
 	return false
-}
-
-// kidString returns kid as a string without allocating when it has been seen before.
-func (v *Verifier) kidString(kid []byte) (s string, interned bool) {
-	if len(kid) == 0 {
-		return "", true
-	}
-	if m := v.kids.Load(); m != nil {
-		if s, ok := (*m)[string(kid)]; ok {
-			return s, true
-		}
-	}
-	return string(kid), false
-}
-
-// internKid remembers a kid whose signature verified. The table is small and starts over when
-// full, so a stream of new kids cannot grow it.
-func (v *Verifier) internKid(kid string) {
-	v.kidsMu.Lock()
-	defer v.kidsMu.Unlock()
-	m := map[string]string{kid: kid}
-	if old := v.kids.Load(); old != nil && len(*old) < 64 {
-		for k, s := range *old {
-			m[k] = s
-		}
-	}
-	v.kids.Store(&m)
-}
-
-// Header "typ" values.
-const (
-	typAbsent = iota
-	typJWT
-	typAccessToken // at+jwt, RFC 9068
-)
-
-type header struct {
-	alg jwa.Alg
-	kid []byte
-	typ int
-}
-
-// parse reads the JOSE header: alg (required), kid, typ; it refuses crit, b64, zip and enc,
-// duplicate or ill-typed parameters, and ignores the rest (jku, x5u, jwk, x5c are never
-// used).
-func (h *header) parse(data []byte, names *memberNames) error {
-	names.reset()
-	o := jsonscan.NewObject(data)
-	sawAlg := false
-	for o.Next() {
-		name, ok := names.add(&o)
-		if !ok {
-			return errHeaderParam
-		}
-		switch string(name) {
-		case "alg":
-			s, ok := stringValue(&o)
-			if !ok {
-				return errHeaderParam
-			}
-			h.alg, sawAlg = jwa.ParseBytes(s), true
-		case "kid":
-			s, ok := stringValue(&o)
-			if !ok {
-				return errHeaderParam
-			}
-			h.kid = s
-		case "typ":
-			s, ok := stringValue(&o)
-			if !ok {
-				return errHeaderParam
-			}
-			switch {
-			case equalFold(s, "JWT"):
-				h.typ = typJWT
-			case equalFold(s, "at+jwt"), equalFold(s, "application/at+jwt"):
-				h.typ = typAccessToken
-			default:
-				return errTyp
-			}
-		case "crit":
-			return errCrit
-		case "b64":
-			return errB64
-		case "zip":
-			return errZip
-		case "enc":
-			return errStructure
-		}
-	}
-	if o.Err() != nil {
-		return errHeaderJSON
-	}
-	if !sawAlg {
-		return errNoAlg
-	}
-	return nil
 }
 
 // stringValue returns the unescaped string value of the current member. A value with escapes
