@@ -1,7 +1,6 @@
 package jwtguard
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
 	"errors"
@@ -309,14 +308,14 @@ func stringValue(o *jsonscan.Object) ([]byte, bool) {
 	if o.Kind() != jsonscan.KindString {
 		return nil, false
 	}
-	return unquote(o.Value())
+	return unquote(o.Value(), o.StringEscaped())
 }
 
 // unquote returns the content of a string value the scanner has validated: the bytes between
-// the quotes when there is no escape (the common case, found with one IndexByte), else a
+// the quotes when it has no escapes (the common case, which the scanner reports), else a
 // new, unescaped slice.
-func unquote(raw []byte) ([]byte, bool) {
-	if bytes.IndexByte(raw, '\\') < 0 {
+func unquote(raw []byte, escaped bool) ([]byte, bool) {
+	if !escaped {
 		return raw[1 : len(raw)-1], true
 	}
 	s, err := jsonscan.Unquote(raw, nil)
@@ -354,7 +353,7 @@ func (m *memberNames) add(o *jsonscan.Object) ([]byte, bool) {
 		return nil, false
 	}
 	name := o.Name()
-	if bytes.IndexByte(name, '\\') >= 0 {
+	if o.NameEscaped() {
 		// Rare: unescape a quoted copy into the arena. Escaped names longer than the scratch
 		// are refused.
 		var quoted [256]byte
@@ -482,6 +481,9 @@ func claimTime(o *jsonscan.Object, name string) (time.Time, error) {
 // numericDate converts a NumericDate (RFC 7519 §2: seconds, possibly fractional) to a time,
 // clamped to ±10^15 seconds so that no conversion overflows.
 func numericDate(f float64) time.Time {
+	if sec := int64(f); float64(sec) == f && sec >= -1e15 && sec <= 1e15 {
+		return time.Unix(sec, 0) // whole seconds: the common case
+	}
 	f = math.Max(-1e15, math.Min(f, 1e15))
 	sec := math.Floor(f)
 	return time.Unix(int64(sec), int64((f-sec)*1e9))
@@ -497,7 +499,7 @@ func claimStrings(o *jsonscan.Object, strs []string, name string) ([]string, []s
 		if a.Kind() != jsonscan.KindString {
 			return nil, strs, claimTypeError(name)
 		}
-		s, ok := unquote(a.Value())
+		s, ok := unquote(a.Value(), a.StringEscaped())
 		if !ok {
 			return nil, strs, claimTypeError(name)
 		}

@@ -37,3 +37,38 @@ func TestStackBuffer(t *testing.T) {
 		t.Errorf("walking a stack buffer allocates %v times", allocs)
 	}
 }
+
+// TestEscapedFlags checks NameEscaped and StringEscaped on each member and element kind.
+func TestEscapedFlags(t *testing.T) {
+	o := NewObject([]byte(`{"a":"x","b\u0062":"y\n","c":1,"d":["p","q\"",{"r":"\t"}],"e":{"f":"\\"}}`))
+	type flags struct{ name, value bool }
+	want := []flags{{false, false}, {true, true}, {false, false}, {false, false}, {false, false}}
+	var got []flags
+	for o.Next() {
+		got = append(got, flags{o.NameEscaped(), o.StringEscaped()})
+		if o.Kind() == KindArray {
+			a := NewArray(o.Value())
+			var elems []bool
+			for a.Next() {
+				elems = append(elems, a.StringEscaped())
+			}
+			if a.Err() != nil || len(elems) != 3 || elems[0] || !elems[1] || elems[2] {
+				t.Errorf("array elements: StringEscaped %v, err %v; want [false true false]", elems, a.Err())
+			}
+		}
+	}
+	if o.Err() != nil {
+		t.Fatal(o.Err())
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d members, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("member %d: NameEscaped, StringEscaped = %v, want %v", i, got[i], want[i])
+		}
+	}
+	if o.NameEscaped() || o.StringEscaped() {
+		t.Error("flags set after the last member")
+	}
+}

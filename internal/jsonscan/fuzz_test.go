@@ -172,11 +172,16 @@ func checkObject(t *testing.T, data []byte, valid bool) {
 		require.True(t, o.NameIs(wantName))
 		require.False(t, o.NameIs(wantName+"\x00"))
 		require.True(t, Equal(quoted, wantName))
+		require.Equal(t, bytes.IndexByte(o.Name(), '\\') >= 0, o.NameEscaped())
+		if !o.NameEscaped() {
+			require.Equal(t, wantName, string(o.Name()))
+		}
 
 		value := o.Value()
 		require.NoError(t, Validate(value))
 		require.Equal(t, kindOf(value), o.Kind())
 		checkSameValue(t, wantValue, value)
+		checkStringEscaped(t, value, o.StringEscaped())
 	}
 	require.NoError(t, o.Err(), "Object rejected %q, which Validate accepts", data)
 	require.False(t, dec.More(), "Object missed members of %q", data)
@@ -208,9 +213,22 @@ func checkArray(t *testing.T, data []byte, valid bool) {
 		require.NoError(t, Validate(a.Value()))
 		require.Equal(t, kindOf(a.Value()), a.Kind())
 		checkSameValue(t, wantValue, a.Value())
+		checkStringEscaped(t, a.Value(), a.StringEscaped())
 	}
 	require.NoError(t, a.Err(), "Array rejected %q, which Validate accepts", data)
 	require.False(t, dec.More(), "Array missed elements of %q", data)
+}
+
+// checkStringEscaped checks the StringEscaped flag of a valid value: set exactly for strings
+// with escapes, and when clear for a string, its content is the value without its quotes.
+func checkStringEscaped(t *testing.T, value []byte, escaped bool) {
+	isString := value[0] == '"'
+	require.Equal(t, isString && bytes.IndexByte(value, '\\') >= 0, escaped, "StringEscaped of %q", value)
+	if isString && !escaped {
+		var want string
+		require.NoError(t, json.Unmarshal(value, &want))
+		require.Equal(t, want, string(value[1:len(value)-1]))
+	}
 }
 
 // checkSameValue compares two raw values by decoding both with

@@ -177,6 +177,15 @@ func (o *Object) NameIs(s string) bool {
 	return equalUnescaped(name, s)
 }
 
+// NameEscaped reports whether the current member's name contains escape
+// sequences. When it does not, Name is the name itself.
+func (o *Object) NameEscaped() bool { return o.c.nameEscaped }
+
+// StringEscaped reports whether the current member's value is a string that
+// contains escape sequences. For a string value without them, the string is
+// Value without its quotes.
+func (o *Object) StringEscaped() bool { return o.c.valEscaped }
+
 // Value returns the raw bytes of the current member's value, which have
 // already been validated completely, or nil if there is no current member.
 // The result's capacity is limited to its length, so appending to it never
@@ -221,6 +230,11 @@ func (a *Array) Next() bool { return a.c.nextElement() }
 // been validated completely, or nil if there is no current element. The
 // result's capacity is limited to its length.
 func (a *Array) Value() []byte { return a.c.value() }
+
+// StringEscaped reports whether the current element is a string that
+// contains escape sequences. For a string element without them, the string
+// is Value without its quotes.
+func (a *Array) StringEscaped() bool { return a.c.valEscaped }
 
 // Kind returns the kind of the current element, or KindInvalid if there is
 // no current element.

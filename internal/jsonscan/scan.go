@@ -501,6 +501,7 @@ type cursor struct {
 	state       uint8
 	kind        Kind // of the current value; KindInvalid if there is none
 	nameEscaped bool // whether the current member name has escapes
+	valEscaped  bool // whether the current value is a string with escapes
 	code        errCode
 }
 
@@ -559,8 +560,9 @@ func (c *cursor) nextMember() bool {
 		return c.fail(i, codeColon)
 	}
 	i = skipSpace(data, i+1)
+	valEscaped := false
 	if uint(i) < uint(len(data)) && data[i] == '"' {
-		end, _, code = scanString(data, i+1)
+		end, valEscaped, code = scanString(data, i+1)
 	} else {
 		end, code = scanValue(data, i, topDepth)
 	}
@@ -568,7 +570,7 @@ func (c *cursor) nextMember() bool {
 		return c.fail(end, code)
 	}
 	c.nameStart, c.nameEnd, c.nameEscaped = nameStart, nameEnd, escaped
-	return c.found(i, end)
+	return c.found(i, end, valEscaped)
 }
 
 // nextElement advances an array cursor to its next element.
@@ -604,23 +606,24 @@ func (c *cursor) nextElement() bool {
 
 	var end int
 	var code errCode
+	escaped := false
 	if uint(i) < uint(len(data)) && data[i] == '"' {
-		end, _, code = scanString(data, i+1)
+		end, escaped, code = scanString(data, i+1)
 	} else {
 		end, code = scanValue(data, i, topDepth)
 	}
 	if code != codeOK {
 		return c.fail(end, code)
 	}
-	return c.found(i, end)
+	return c.found(i, end, escaped)
 }
 
 // found makes data[start:end], which has been validated, the current value
-// and returns true.
-func (c *cursor) found(start, end int) bool {
+// (a string with escapes if escaped) and returns true.
+func (c *cursor) found(start, end int, escaped bool) bool {
 	c.state = cursorMore
 	c.pos = end
-	c.valStart, c.valEnd = start, end
+	c.valStart, c.valEnd, c.valEscaped = start, end, escaped
 	c.kind = valueKinds[c.data[start]]
 	return true
 }
@@ -648,7 +651,7 @@ func (c *cursor) end() {
 	c.state = cursorDone
 	c.kind = KindInvalid
 	c.nameStart, c.nameEnd, c.valStart, c.valEnd = 0, 0, 0, 0
-	c.nameEscaped = false
+	c.nameEscaped, c.valEscaped = false, false
 }
 
 // value returns the current value, or nil if there is none.
