@@ -39,6 +39,26 @@ var decodeTable = func() (t [256]byte) {
 	return t
 }()
 
+// quadTables hold, for each of the four positions in a quantum of four characters, every
+// byte's 6-bit value already shifted into place in a 24-bit group, or badQuad: decoding a
+// quantum is then four lookups ORed together, with no shifts.
+var quadTables = func() (t [4][256]uint32) {
+	for i := range 256 {
+		v := decodeTable[i]
+		for pos := range 4 {
+			if v == invalid {
+				t[pos][i] = badQuad
+			} else {
+				t[pos][i] = uint32(v) << (18 - 6*pos)
+			}
+		}
+	}
+	return t
+}()
+
+// badQuad marks an invalid byte in quadTables; valid entries never reach bit 24.
+const badQuad = 0xFF000000
+
 // DecodedLen returns the number of bytes that n characters of unpadded
 // base64url text decode to. It reports false when no valid encoding has
 // length n, that is when n is negative or n%4 == 1.
@@ -72,31 +92,28 @@ func Decode(dst []byte, src string) (int, error) {
 	}
 	out := dst[:n]
 
-	// bad accumulates the OR of every table entry seen; it has one of its
-	// top two bits set if and only if some input byte was invalid. Checking
-	// it once at the end keeps the main loop free of branches.
-	var bad byte
+	// bad accumulates the OR of every quadTables entry seen; badQuad bits are set in it if
+	// and only if some input byte was invalid. Checking it once at the end keeps the loops
+	// free of branches.
+	var bad uint32
 
 	// Main loop: eight characters make 48 bits, written as one 64-bit store
 	// whose two surplus bytes land inside dst[:n] and are overwritten by
 	// later iterations, so it runs only while eight bytes of room remain.
 	for len(src) >= 8 && len(out) >= 8 {
-		a, b, c, d := decodeTable[src[0]], decodeTable[src[1]], decodeTable[src[2]], decodeTable[src[3]]
-		e, f, g, h := decodeTable[src[4]], decodeTable[src[5]], decodeTable[src[6]], decodeTable[src[7]]
-		bad |= a | b | c | d | e | f | g | h
-		v := uint64(a)<<58 | uint64(b)<<52 | uint64(c)<<46 | uint64(d)<<40 |
-			uint64(e)<<34 | uint64(f)<<28 | uint64(g)<<22 | uint64(h)<<16
-		binary.BigEndian.PutUint64(out, v)
+		q := quadTables[0][src[0]] | quadTables[1][src[1]] | quadTables[2][src[2]] | quadTables[3][src[3]]
+		r := quadTables[0][src[4]] | quadTables[1][src[5]] | quadTables[2][src[6]] | quadTables[3][src[7]]
+		bad |= q | r
+		binary.BigEndian.PutUint64(out, uint64(q)<<40|uint64(r)<<16)
 		src = src[8:]
 		out = out[6:]
 	}
 	for len(src) >= 4 && len(out) >= 3 {
-		a, b, c, d := decodeTable[src[0]], decodeTable[src[1]], decodeTable[src[2]], decodeTable[src[3]]
-		bad |= a | b | c | d
-		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
-		out[0] = byte(v >> 16)
-		out[1] = byte(v >> 8)
-		out[2] = byte(v)
+		q := quadTables[0][src[0]] | quadTables[1][src[1]] | quadTables[2][src[2]] | quadTables[3][src[3]]
+		bad |= q
+		out[0] = byte(q >> 16)
+		out[1] = byte(q >> 8)
+		out[2] = byte(q)
 		src = src[4:]
 		out = out[3:]
 	}
@@ -108,31 +125,30 @@ func Decode(dst []byte, src string) (int, error) {
 		if len(out) < 1 {
 			return 0, ErrInvalid
 		}
-		a, b := decodeTable[src[0]], decodeTable[src[1]]
-		bad |= a | b
-		if b&0x0F != 0 { // the low four bits of b are unused and must be zero
-			bad = invalid
+		q := quadTables[0][src[0]] | quadTables[1][src[1]]
+		bad |= q
+		if q&0x00FFFF != 0 { // the low four bits of the second character are unused and must be zero
+			bad = badQuad
 		}
-		out[0] = a<<2 | b>>4
+		out[0] = byte(q >> 16)
 	case 3:
 		if len(out) < 2 {
 			return 0, ErrInvalid
 		}
-		a, b, c := decodeTable[src[0]], decodeTable[src[1]], decodeTable[src[2]]
-		bad |= a | b | c
-		if c&0x03 != 0 { // the low two bits of c are unused and must be zero
-			bad = invalid
+		q := quadTables[0][src[0]] | quadTables[1][src[1]] | quadTables[2][src[2]]
+		bad |= q
+		if q&0x0000FF != 0 { // the low two bits of the third character are unused and must be zero
+			bad = badQuad
 		}
-		v := uint32(a)<<12 | uint32(b)<<6 | uint32(c)
-		out[0] = byte(v >> 10)
-		out[1] = byte(v >> 2)
+		out[0] = byte(q >> 16)
+		out[1] = byte(q >> 8)
 	case 0:
 	default:
 		// Unreachable: DecodedLen rejected len%4 == 1 and the loops above
 		// consume whole quantums. Fail closed regardless.
 		return 0, ErrInvalid
 	}
-	if bad&0xC0 != 0 {
+	if bad&badQuad != 0 {
 		return 0, ErrInvalid
 	}
 	return n, nil
