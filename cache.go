@@ -3,6 +3,7 @@ package jwtguard
 import (
 	"hash/maphash"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/jwtguard/jwtguard/claims"
 	"github.com/jwtguard/jwtguard/jwks"
@@ -95,4 +96,44 @@ func (c *tokenCache) put(e *entry, h uint64, now int64) {
 	if c.bytes.Add(e.size-freed) > c.max && slot.CompareAndSwap(e, nil) {
 		c.bytes.Add(-e.size)
 	}
+}
+
+// entryBytes is the size of an entry without its payload.
+const entryBytes = int(unsafe.Sizeof(entry{}))
+
+// mallocHeader is the type header the runtime puts before a heap object that has pointers
+// and is over 512 bytes.
+const mallocHeader = 8
+
+// entryWith is an entry followed by room for its payload, so that both come from one
+// allocation. B is a byte array chosen so that the whole, with its malloc header, fills one
+// of the runtime's size classes (704, 1024, 1536, 2048, 3072 or 4096 bytes).
+type entryWith[B any] struct {
+	entry
+	buf B
+}
+
+// newEntry returns a new entry and an n-byte buffer for its payload, together in one
+// allocation unless n is large, and the bytes they take.
+func newEntry(n int) (*entry, []byte, int) {
+	switch {
+	case n <= 704-mallocHeader-entryBytes:
+		return newEntryWith[[704 - mallocHeader - entryBytes]byte](n)
+	case n <= 1024-mallocHeader-entryBytes:
+		return newEntryWith[[1024 - mallocHeader - entryBytes]byte](n)
+	case n <= 1536-mallocHeader-entryBytes:
+		return newEntryWith[[1536 - mallocHeader - entryBytes]byte](n)
+	case n <= 2048-mallocHeader-entryBytes:
+		return newEntryWith[[2048 - mallocHeader - entryBytes]byte](n)
+	case n <= 3072-mallocHeader-entryBytes:
+		return newEntryWith[[3072 - mallocHeader - entryBytes]byte](n)
+	case n <= 4096-mallocHeader-entryBytes:
+		return newEntryWith[[4096 - mallocHeader - entryBytes]byte](n)
+	}
+	return new(entry), make([]byte, n), entryBytes + n
+}
+
+func newEntryWith[B any](n int) (*entry, []byte, int) {
+	p := new(entryWith[B])
+	return &p.entry, unsafe.Slice((*byte)(unsafe.Pointer(&p.buf)), n), mallocHeader + int(unsafe.Sizeof(*p))
 }

@@ -114,8 +114,8 @@ func (v *Verifier) verifyParts(ctx context.Context, token, h64, p64, s64 string,
 	if !ok {
 		return nil, errBase64
 	}
-	e := &entry{token: token}
-	payload := make([]byte, plen)
+	e, payload, size := newEntry(plen)
+	e.token = token
 	if _, err := b64.Decode(payload, p64); err != nil {
 		return nil, errBase64
 	}
@@ -161,7 +161,7 @@ func (v *Verifier) verifyParts(ctx context.Context, token, h64, p64, s64 string,
 		}
 	}
 	e.key = key
-	e.size = int64(len(token)+len(payload)) + int64(unsafe.Sizeof(entry{}))
+	e.size = int64(len(token) + size)
 	e.deadline = v.deadline(c)
 	return e, nil
 }
