@@ -13,7 +13,7 @@ import (
 // part of it.
 type entry struct {
 	claims   claims.Claims
-	strs     [8]string // backing for Audience and Permissions
+	strs     [4]string // backing for Audience and Permissions while it lasts
 	token    string
 	key      *jwks.Key
 	deadline int64 // Unix nanoseconds; the entry is dead from then on
@@ -107,20 +107,31 @@ const mallocHeader = 8
 
 // entryWith is an entry followed by room for its payload, so that both come from one
 // allocation. B is a byte array chosen so that the whole, with its malloc header, fills one
-// of the runtime's size classes (704, 1024, 1536, 2048, 3072 or 4096 bytes).
+// of the runtime's size classes.
 type entryWith[B any] struct {
 	entry
 	buf B
 }
 
-// newEntry returns a new entry and an n-byte buffer for its payload, together in one
-// allocation unless n is large, and the bytes they take.
+// newEntry returns a new entry and an n-byte buffer for its payload, and the bytes they take.
+// Up to 3.6 KiB of payload, the two are one allocation, of the smallest of the size classes
+// below that fits (not all classes: each is a generic instantiation).
 func newEntry(n int) (*entry, []byte, int) {
 	switch {
+	case n <= 576-mallocHeader-entryBytes:
+		return newEntryWith[[576 - mallocHeader - entryBytes]byte](n)
+	case n <= 640-mallocHeader-entryBytes:
+		return newEntryWith[[640 - mallocHeader - entryBytes]byte](n)
 	case n <= 704-mallocHeader-entryBytes:
 		return newEntryWith[[704 - mallocHeader - entryBytes]byte](n)
+	case n <= 768-mallocHeader-entryBytes:
+		return newEntryWith[[768 - mallocHeader - entryBytes]byte](n)
+	case n <= 896-mallocHeader-entryBytes:
+		return newEntryWith[[896 - mallocHeader - entryBytes]byte](n)
 	case n <= 1024-mallocHeader-entryBytes:
 		return newEntryWith[[1024 - mallocHeader - entryBytes]byte](n)
+	case n <= 1280-mallocHeader-entryBytes:
+		return newEntryWith[[1280 - mallocHeader - entryBytes]byte](n)
 	case n <= 1536-mallocHeader-entryBytes:
 		return newEntryWith[[1536 - mallocHeader - entryBytes]byte](n)
 	case n <= 2048-mallocHeader-entryBytes:

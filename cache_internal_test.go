@@ -11,7 +11,7 @@ import (
 // that the size it reports is what the runtime really allocates: one object filling a size
 // class for small and medium payloads, two objects beyond.
 func TestNewEntrySizes(t *testing.T) {
-	for _, n := range []int{0, 1, 240, 704 - mallocHeader - entryBytes, 705 - mallocHeader - entryBytes, 1000, 3000, 4096 - mallocHeader - entryBytes, 4096, 10000} {
+	for _, n := range []int{0, 1, 240, 640 - mallocHeader - entryBytes, 641 - mallocHeader - entryBytes, 1000, 3000, 4096 - mallocHeader - entryBytes, 4096, 10000} {
 		const runs = 1000
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)

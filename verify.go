@@ -503,6 +503,15 @@ func claimStrings(o *jsonscan.Object, strs []string, name string) ([]string, []s
 		if !ok {
 			return nil, strs, claimTypeError(name)
 		}
+		if len(out) == cap(out) {
+			// The backing is full: count the rest and allocate once, exactly.
+			rest := a
+			n := len(out) + 1
+			for rest.Next() {
+				n++
+			}
+			out = append(make([]string, 0, n), out...)
+		}
 		out = append(out, unsafe.String(unsafe.SliceData(s), len(s)))
 	}
 	if a.Err() != nil {
