@@ -1,6 +1,7 @@
 package jwtguard
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"errors"
@@ -471,7 +472,11 @@ func claimTime(o *jsonscan.Object, name string) (time.Time, error) {
 	if o.Kind() != jsonscan.KindNumber {
 		return time.Time{}, claimTypeError(name)
 	}
-	f, err := jsonscan.Number(o.Value())
+	raw := o.Value()
+	if sec, ok := jsonscan.SmallInt(raw); ok {
+		return time.Unix(sec, 0), nil // whole seconds, fewer than 10^15: the common case
+	}
+	f, err := jsonscan.Number(raw)
 	if err != nil {
 		return time.Time{}, claimTypeError(name)
 	}
@@ -481,9 +486,6 @@ func claimTime(o *jsonscan.Object, name string) (time.Time, error) {
 // numericDate converts a NumericDate (RFC 7519 §2: seconds, possibly fractional) to a time,
 // clamped to ±10^15 seconds so that no conversion overflows.
 func numericDate(f float64) time.Time {
-	if sec := int64(f); float64(sec) == f && sec >= -1e15 && sec <= 1e15 {
-		return time.Unix(sec, 0) // whole seconds: the common case
-	}
 	f = math.Max(-1e15, math.Min(f, 1e15))
 	sec := math.Floor(f)
 	return time.Unix(int64(sec), int64((f-sec)*1e9))
@@ -492,6 +494,9 @@ func numericDate(f float64) time.Time {
 func claimStrings(o *jsonscan.Object, strs []string, name string) ([]string, []string, error) {
 	if o.Kind() != jsonscan.KindArray {
 		return nil, strs, claimTypeError(name)
+	}
+	if out, rest, ok := plainStrings(o.Value(), strs); ok {
+		return out, rest, nil
 	}
 	out := strs[:0]
 	a := jsonscan.NewArray(o.Value())
@@ -521,6 +526,41 @@ func claimStrings(o *jsonscan.Object, strs []string, name string) ([]string, []s
 		return out[:len(out):len(out)], strs[len(out):], nil
 	}
 	return out, strs, nil
+}
+
+// plainStrings splits raw, an array the scanner has validated, when it is written as issuers
+// write arrays of strings: compactly, and without escapes, so that every quote delimits a
+// string. The strings come from strs while it lasts, else from one exact allocation. It
+// reports false for any other array, which claimStrings then walks.
+func plainStrings(raw []byte, strs []string) (out, rest []string, ok bool) {
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return nil, strs, false
+	}
+	n := bytes.Count(raw, []byte{'"'}) / 2
+	if n == 0 {
+		return nil, strs, len(raw) == 2 // "[]"
+	}
+	if n <= len(strs) {
+		out, rest = strs[:n:n], strs[n:]
+	} else {
+		out, rest = make([]string, n), strs
+	}
+	i := 1 // after '['
+	for k := range out {
+		if i >= len(raw) || raw[i] != '"' {
+			return nil, strs, false
+		}
+		end := i + 1 + bytes.IndexByte(raw[i+1:], '"')
+		out[k] = unsafe.String(unsafe.SliceData(raw[i+1:]), end-i-1)
+		i = end + 1
+		if i < len(raw) && raw[i] == ',' && k < n-1 {
+			i++
+		}
+	}
+	if i != len(raw)-1 { // at the closing ']'
+		return nil, strs, false
+	}
+	return out, rest, true
 }
 
 // takeStrings returns a one-element slice holding s, from strs when it has room.

@@ -308,10 +308,22 @@ func FuzzUnquote(f *testing.F) {
 // numberGrammar is RFC 8259's number production.
 var numberGrammar = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
-// FuzzNumber compares Number with strconv.ParseFloat and encoding/json.
+// smallIntGrammar is what SmallInt accepts: a JSON integer of at most 15 digits.
+var smallIntGrammar = regexp.MustCompile(`^-?(0|[1-9][0-9]{0,14})$`)
+
+// FuzzNumber compares Number with strconv.ParseFloat and encoding/json, and SmallInt with
+// strconv.ParseInt.
 func FuzzNumber(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		small, isSmall := SmallInt(raw)
+		require.Equal(t, smallIntGrammar.Match(raw), isSmall, "SmallInt(%q)", raw)
+		if isSmall {
+			want, err := strconv.ParseInt(string(raw), 10, 64)
+			require.NoError(t, err)
+			require.Equal(t, want, small, "SmallInt(%q)", raw)
+		}
+
 		got, err := Number(raw)
 		if !numberGrammar.Match(raw) {
 			require.ErrorIs(t, err, ErrSyntax, "Number(%q)", raw)
