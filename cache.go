@@ -24,14 +24,19 @@ type entry struct {
 const ways = 4
 
 // tokenCache maps whole tokens to their verified claims. It is a set-associative table of
-// atomic pointers: lookups take no lock and allocate nothing; inserts replace a dead entry or
-// a rotating victim. It is bounded in entries (the table size) and in bytes (entries are
-// charged their token, payload and struct size).
+// atomic pointers: lookups take no lock and allocate nothing; inserts replace an empty or
+// expired slot, else a rotating victim. It is bounded in entries (the table size) and in
+// bytes (entries are charged their token, payload and struct size).
 //
-// Each slot carries the hash of its token as a tag, and a set's four slots share one cache
-// line, so that a miss costs one memory access rather than one per slot and token. Tag and
-// pointer are written one after the other: a reader may see them disagree, which only ever
-// costs a miss, as a hit is decided by comparing the entry's own token.
+// A token is found by the hash of its end, which holds its signature: tokens that verify
+// differ there, and a token made to collide with another only lands in its set, as a hit is
+// decided by comparing whole tokens. Each slot carries a tag of the hash and its entry's
+// deadline, and the bytes it is charged, next to the pointer, so that a miss, and choosing
+// where to insert and what that frees, cost one or two cache lines rather than a visit to
+// every entry of the set. Metadata and pointer are written one after the other: a reader that
+// sees them disagree at worst misses. The bytes in use are the sum of the slots' charges;
+// racing puts into one slot may leave it charged for the entry of the other, which the next
+// put there settles.
 type tokenCache struct {
 	seed   maphash.Seed
 	slots  []slot
@@ -42,9 +47,13 @@ type tokenCache struct {
 }
 
 type slot struct {
-	tag atomic.Uint64 // the hash of e's token
-	e   atomic.Pointer[entry]
+	meta atomic.Uint64 // tag<<32 | deadline in Unix seconds, rounded up, of e
+	size atomic.Int64  // bytes charged for the slot: e's size, but for racing puts
+	e    atomic.Pointer[entry]
 }
+
+// hashedBytes is how much of the end of a token its hash covers: an RS256 signature and more.
+const hashedBytes = 400
 
 func newTokenCache(entries int, maxBytes int64) *tokenCache {
 	sets := 1
@@ -59,6 +68,11 @@ func newTokenCache(entries int, maxBytes int64) *tokenCache {
 	}
 }
 
+// hash returns the hash of token: its low bits choose the set, its high bits are the tag.
+func (c *tokenCache) hash(token string) uint64 {
+	return maphash.String(c.seed, token[max(0, len(token)-hashedBytes):])
+}
+
 func (c *tokenCache) set(h uint64) []slot {
 	i := (h & c.mask) * ways
 	return c.slots[i : i+ways]
@@ -67,10 +81,11 @@ func (c *tokenCache) set(h uint64) []slot {
 // get returns the live claims cached for token, and the token's hash for a later put. An
 // entry past its deadline, or whose key has left its set, is removed.
 func (c *tokenCache) get(token string, now int64) (*claims.Claims, uint64) {
-	h := maphash.String(c.seed, token)
+	h := c.hash(token)
 	set := c.set(h)
 	for i := range set {
-		if set[i].tag.Load() != h {
+		m := set[i].meta.Load()
+		if m>>32 != h>>32 {
 			continue
 		}
 		e := set[i].e.Load()
@@ -81,35 +96,35 @@ func (c *tokenCache) get(token string, now int64) (*claims.Claims, uint64) {
 			return &e.claims, h
 		}
 		if set[i].e.CompareAndSwap(e, nil) {
-			c.bytes.Add(-e.size)
+			c.bytes.Add(-set[i].size.Swap(0))
+			set[i].meta.CompareAndSwap(m, 0) // empty, unless a put has been here since
 		}
 		break
 	}
 	return nil, h
 }
 
-// put stores e in the set of hash h, in an empty or dead slot if there is one, unless it
+// put stores e in the set of hash h, in an empty or expired slot if there is one, unless it
 // alone would take more than a sixteenth of the byte budget, or the cache is over budget
-// after the insert.
+// after the insert. (An entry whose key was revoked is removed when next looked up.)
 func (c *tokenCache) put(e *entry, h uint64, now int64) {
 	if e.size > c.max/16 {
 		return
 	}
 	set := c.set(h)
 	s := &set[c.victim.Add(1)%ways]
+	nowSec := uint64(now / 1e9)
 	for i := range set {
-		if old := set[i].e.Load(); old == nil || now >= old.deadline || old.key.Revoked() {
+		if set[i].meta.Load()&(1<<32-1) <= nowSec { // empty (0) or expired
 			s = &set[i]
 			break
 		}
 	}
-	var freed int64
-	if old := s.e.Swap(e); old != nil {
-		freed = old.size
-	}
-	s.tag.Store(h)
-	if c.bytes.Add(e.size-freed) > c.max && s.e.CompareAndSwap(e, nil) {
-		c.bytes.Add(-e.size)
+	s.e.Store(e)
+	deadline := min(max((e.deadline+1e9-1)/1e9, 1), 1<<32-1) // whole seconds, never 0
+	s.meta.Store(h>>32<<32 | uint64(deadline))
+	if c.bytes.Add(e.size-s.size.Swap(e.size)) > c.max && s.e.CompareAndSwap(e, nil) {
+		c.bytes.Add(-s.size.Swap(0))
 	}
 }
 
