@@ -263,6 +263,7 @@ func TestVerifyStructure(t *testing.T) {
 		{name: "empty", token: "", want: jwtguard.ErrNoToken},
 		{name: "two parts", token: h + "." + p, want: jwtguard.ErrMalformed},
 		{name: "four parts", token: tok + ".x", want: jwtguard.ErrMalformed},
+		{name: "four parts, dot in the payload", token: h + "." + p[:8] + "." + p[8:] + "." + s, want: jwtguard.ErrMalformed},
 		{name: "JWE compact (five parts)", token: h + ".." + p + "." + s + "." + s, want: jwtguard.ErrMalformed},
 		{name: "JSON serialization", token: `{"payload":"` + p + `","protected":"` + h + `","signature":"` + s + `"}`, want: jwtguard.ErrMalformed},
 		{name: "empty signature (unsecured JWS)", token: h + "." + p + ".", want: jwtguard.ErrMalformed},
