@@ -327,17 +327,18 @@ func unquote(raw []byte, escaped bool) ([]byte, bool) {
 // Names without escapes are slices of the input; escaped ones are unescaped into arena. A
 // 64-bit signature of lengths and end bytes lets most names skip the comparisons.
 type memberNames struct {
-	names [maxMembers][]byte
-	n     int
-	seen  uint64 // bit sig(name) is set for every recorded name
-	arena [nameArena]byte
-	used  int
+	names   [maxMembers][]byte
+	n       int    // names recorded
+	members int    // names met, recorded or not
+	seen    uint64 // bit sig(name) is set for every recorded name
+	arena   [nameArena]byte
+	used    int
 }
 
 // reset forgets the names of the previous object (and the memory they refer to).
 func (m *memberNames) reset() {
 	clear(m.names[:m.n])
-	m.n, m.seen, m.used = 0, 0, 0
+	m.n, m.members, m.seen, m.used = 0, 0, 0, 0
 }
 
 func sig(name []byte) uint64 {
@@ -350,38 +351,58 @@ func sig(name []byte) uint64 {
 // add records the current member's name and returns it unescaped, or false if it repeats an
 // earlier name or the limits are exceeded.
 func (m *memberNames) add(o *jsonscan.Object) ([]byte, bool) {
-	if m.n == len(m.names) {
+	name, ok := m.name(o)
+	if !ok || !m.record(name) {
 		return nil, false
 	}
-	name := o.Name()
-	if o.NameEscaped() {
-		// Rare: unescape a quoted copy into the arena. Escaped names longer than the scratch
-		// are refused.
-		var quoted [256]byte
-		if len(name)+2 > len(quoted) {
-			return nil, false
-		}
-		q := append(append(append(quoted[:0], '"'), name...), '"')
-		free := m.arena[m.used:m.used]
-		u, err := jsonscan.Unquote(q, free)
-		if err != nil || len(u) > cap(free) || len(u) > 0 && &u[0] != &m.arena[m.used] {
-			return nil, false
-		}
-		name = m.arena[m.used : m.used+len(u) : m.used+len(u)]
-		m.used += len(u)
+	return name, true
+}
+
+// name returns the current member's name unescaped, without recording it, or false if the
+// object has too many members or the name is too long to unescape.
+func (m *memberNames) name(o *jsonscan.Object) ([]byte, bool) {
+	if m.members == maxMembers {
+		return nil, false
 	}
+	m.members++
+	if !o.NameEscaped() {
+		return o.Name(), true
+	}
+	return m.unescape(o.Name())
+}
+
+// unescape unescapes a name into the arena (rare). Escaped names longer than the scratch are
+// refused.
+func (m *memberNames) unescape(name []byte) ([]byte, bool) {
+	var quoted [256]byte
+	if len(name)+2 > len(quoted) {
+		return nil, false
+	}
+	q := append(append(append(quoted[:0], '"'), name...), '"')
+	free := m.arena[m.used:m.used]
+	u, err := jsonscan.Unquote(q, free)
+	if err != nil || len(u) > cap(free) || len(u) > 0 && &u[0] != &m.arena[m.used] {
+		return nil, false
+	}
+	name = m.arena[m.used : m.used+len(u) : m.used+len(u)]
+	m.used += len(u)
+	return name, true
+}
+
+// record notes an unescaped name and reports false if it was recorded before.
+func (m *memberNames) record(name []byte) bool {
 	bit := sig(name)
 	if m.seen&bit != 0 {
 		for _, prev := range m.names[:m.n] {
 			if string(prev) == string(name) {
-				return nil, false
+				return false
 			}
 		}
 	}
 	m.seen |= bit
 	m.names[m.n] = name
 	m.n++
-	return name, true
+	return true
 }
 
 // equalFold reports whether b equals the ASCII string s, ignoring ASCII case (media types
@@ -405,9 +426,10 @@ func equalFold(b []byte, s string) bool {
 func parseClaims(c *claims.Claims, data []byte, strs []string, required []string, names *memberNames) (uint64, error) {
 	names.reset()
 	var mask uint64
+	var extracted uint16 // a bit for each claim below met: their duplicates need no name table
 	o := jsonscan.NewObject(data)
 	for o.Next() {
-		name, ok := names.add(&o)
+		name, ok := names.name(&o)
 		if !ok {
 			return 0, errClaimDup
 		}
@@ -417,28 +439,40 @@ func parseClaims(c *claims.Claims, data []byte, strs []string, required []string
 			}
 		}
 		var err error
+		var bit uint16
 		switch string(name) {
 		case "iss":
+			bit = 1 << 0
 			c.Issuer, err = claimString(&o, "iss")
 		case "sub":
+			bit = 1 << 1
 			c.Subject, err = claimString(&o, "sub")
 		case "jti":
+			bit = 1 << 2
 			c.ID, err = claimString(&o, "jti")
 		case "scope":
+			bit = 1 << 3
 			c.Scope, err = claimString(&o, "scope")
 		case "azp":
+			bit = 1 << 4
 			c.AuthorizedParty, err = claimString(&o, "azp")
 		case "client_id":
+			bit = 1 << 5
 			c.ClientID, err = claimString(&o, "client_id")
 		case "org_id":
+			bit = 1 << 6
 			c.OrgID, err = claimString(&o, "org_id")
 		case "exp":
+			bit = 1 << 7
 			c.ExpiresAt, err = claimTime(&o, "exp")
 		case "nbf":
+			bit = 1 << 8
 			c.NotBefore, err = claimTime(&o, "nbf")
 		case "iat":
+			bit = 1 << 9
 			c.IssuedAt, err = claimTime(&o, "iat")
 		case "aud":
+			bit = 1 << 10
 			if o.Kind() == jsonscan.KindString {
 				var s string
 				s, err = claimString(&o, "aud")
@@ -447,8 +481,15 @@ func parseClaims(c *claims.Claims, data []byte, strs []string, required []string
 				c.Audience, strs, err = claimStrings(&o, strs, "aud")
 			}
 		case "permissions":
+			bit = 1 << 11
 			c.Permissions, strs, err = claimStrings(&o, strs, "permissions")
+		default:
+			ok = names.record(name)
 		}
+		if !ok || extracted&bit != 0 {
+			return 0, errClaimDup
+		}
+		extracted |= bit
 		if err != nil {
 			return 0, err
 		}
