@@ -17,8 +17,9 @@
 // request's context; package scopes checks "scope" and "permissions".
 //
 // Verify is built to be cheap. A token it has seen before is answered from a bounded cache
-// with no allocation; a new token costs the signature check plus two allocations (the
-// claims the caller keeps), for RSA with a key prepared once instead of on every call.
+// with no allocation; a new token costs the signature check plus one allocation (the claims
+// the caller keeps, with the payload they point into), for RSA with a key prepared once
+// instead of on every call.
 //
 // # Security defaults
 //
