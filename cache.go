@@ -122,9 +122,11 @@ func (c *tokenCache) put(e *entry, h uint64, now int64) {
 	}
 	s.e.Store(e)
 	deadline := min(max((e.deadline+1e9-1)/1e9, 1), 1<<32-1) // whole seconds, never 0
-	s.meta.Store(h>>32<<32 | uint64(deadline))
+	meta := h>>32<<32 | uint64(deadline)
+	s.meta.Store(meta)
 	if c.bytes.Add(e.size-s.size.Swap(e.size)) > c.max && s.e.CompareAndSwap(e, nil) {
 		c.bytes.Add(-s.size.Swap(0))
+		s.meta.CompareAndSwap(meta, 0)
 	}
 }
 
