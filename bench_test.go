@@ -166,9 +166,10 @@ func BenchmarkScopeCheck(b *testing.B) {
 }
 
 // TestAllocations gates the allocation budget, which AllocsPerRun measures exactly: nothing
-// on a cache hit or a scope check; on first sight, the two objects the caller keeps (the
-// claims with their cache entry, and the payload they alias) on top of what the standard
-// library's crypto allocates (nothing for EdDSA, HMAC and our RSA).
+// on a cache hit or a scope check; on first sight, the one object the caller keeps (the
+// claims with their cache entry and the payload they alias, plus the strings of long arrays)
+// on top of what the standard library's crypto allocates (nothing for EdDSA, HMAC and our
+// RSA).
 func TestAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are meaningless under the race detector")
