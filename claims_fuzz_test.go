@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -151,6 +152,32 @@ func depth(raw []byte) int {
 		}
 	}
 	return max
+}
+
+// TestParseClaimsArrayShapes: however an array is written, the claim reads the same, and an
+// empty array is present (not nil).
+func TestParseClaimsArrayShapes(t *testing.T) {
+	for _, tc := range []struct {
+		json string
+		want []string
+	}{
+		{`{"permissions":[]}`, []string{}},
+		{`{"permissions":[ ]}`, []string{}},
+		{`{"permissions":["a","b"]}`, []string{"a", "b"}},
+		{`{"permissions":[ "a" , "b" ]}`, []string{"a", "b"}},
+		{`{"permissions":["a","\u0062"]}`, []string{"a", "b"}},
+		{`{"permissions":["a","b","c","d","e"]}`, []string{"a", "b", "c", "d", "e"}},
+	} {
+		var c claims.Claims
+		var strs [3]string
+		_, err := parseClaims(&c, []byte(tc.json), strs[:], nil, new(memberNames))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.json, err)
+		}
+		if c.Permissions == nil || !slices.Equal(c.Permissions, tc.want) {
+			t.Errorf("%s: permissions %#v, want %#v", tc.json, c.Permissions, tc.want)
+		}
+	}
 }
 
 // FuzzParseClaims is a differential test of the claims scanner against encoding/json: both

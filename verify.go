@@ -579,7 +579,7 @@ func plainStrings(raw []byte, strs []string) (out, rest []string, ok bool) {
 	}
 	n := bytes.Count(raw, []byte{'"'}) / 2
 	if n == 0 {
-		return nil, strs, len(raw) == 2 // "[]"
+		return strs[:0:0], strs, len(raw) == 2 // "[]": present, empty, as claimStrings has it
 	}
 	if n <= len(strs) {
 		out, rest = strs[:n:n], strs[n:]
