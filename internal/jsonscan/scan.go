@@ -559,18 +559,8 @@ func (c *cursor) nextMember() bool {
 	if uint(i) >= uint(len(data)) || data[i] != ':' {
 		return c.fail(i, codeColon)
 	}
-	i = skipSpace(data, i+1)
-	valEscaped := false
-	if uint(i) < uint(len(data)) && data[i] == '"' {
-		end, valEscaped, code = scanString(data, i+1)
-	} else {
-		end, code = scanValue(data, i, topDepth)
-	}
-	if code != codeOK {
-		return c.fail(end, code)
-	}
 	c.nameStart, c.nameEnd, c.nameEscaped = nameStart, nameEnd, escaped
-	return c.found(i, end, valEscaped)
+	return c.scanCurrent(skipSpace(data, i+1))
 }
 
 // nextElement advances an array cursor to its next element.
@@ -604,6 +594,13 @@ func (c *cursor) nextElement() bool {
 		return false
 	}
 
+	return c.scanCurrent(i)
+}
+
+// scanCurrent validates the value that starts at data[i], a member's or an element's, and
+// makes it the current value; on an error it ends the iteration (and forgets the name).
+func (c *cursor) scanCurrent(i int) bool {
+	data := c.data
 	var end int
 	var code errCode
 	escaped := false
